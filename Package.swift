@@ -1,0 +1,61 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+// Targets are split along dependency lines: the domain core has no I/O, crypto needs only
+// libcrypto, the store only libsqlite3, and only CognateHTTP pulls in Hummingbird.
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "cognate",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "cognate", targets: ["cognate"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1", traits: ["FullFoundation"]),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+    ],
+    targets: [
+        .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        .target(name: "CognitoModel", swiftSettings: swiftSettings),
+        .target(name: "CognateCore", dependencies: ["CognitoModel"], swiftSettings: swiftSettings),
+        .target(name: "CognateCrypto", dependencies: ["COpenSSL", "CognateCore"], swiftSettings: swiftSettings),
+        .target(name: "CognateStore", dependencies: ["CSQLite", "CognateCore"], swiftSettings: swiftSettings),
+        .target(
+            name: "CognateHTTP",
+            dependencies: [
+                "CognitoModel", "CognateCore", "CognateCrypto", "CognateStore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "cognate",
+            dependencies: [
+                "CognateHTTP", "CognateCore", "CognateCrypto", "CognateStore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "CognitoModelTests", dependencies: ["CognitoModel"]),
+        .testTarget(name: "CognateCoreTests", dependencies: ["CognateCore", "CognitoModel"]),
+        .testTarget(name: "CognateCryptoTests", dependencies: ["CognateCrypto", "CognateCore"], resources: [.copy("Vectors")]),
+        .testTarget(name: "CognateStoreTests", dependencies: ["CognateStore", "CognateCore", "CognitoModel"]),
+        .testTarget(
+            name: "CognateHTTPTests",
+            dependencies: [
+                "CognateHTTP", "CognateCore", "CognateCrypto", "CognateStore", "CognitoModel",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
+    ]
+)

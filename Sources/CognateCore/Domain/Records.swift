@@ -1,0 +1,109 @@
+import CognitoModel
+
+/// A one-time code (sign-up confirmation, password reset, attribute verification), kept only as
+/// a keyed hash. A new code for the same purpose replaces the old one.
+public struct VerificationCode: Codable, Sendable, Equatable {
+    public var poolId: String
+    public var username: String
+    public var purpose: CodePurpose
+    public var codeHash: [UInt8]
+    public var expiresAt: Double
+    public var failedAttempts: Int
+
+    public init(poolId: String, username: String, purpose: CodePurpose, codeHash: [UInt8], expiresAt: Double, failedAttempts: Int = 0) {
+        self.poolId = poolId
+        self.username = username
+        self.purpose = purpose
+        self.codeHash = codeHash
+        self.expiresAt = expiresAt
+        self.failedAttempts = failedAttempts
+    }
+}
+
+public struct CodePurpose: RawRepresentable, Codable, Sendable, Hashable {
+    public var rawValue: String
+    public init(rawValue: String) { self.rawValue = rawValue }
+    public static let signUp = CodePurpose(rawValue: "signUp")
+    public static let forgotPassword = CodePurpose(rawValue: "forgotPassword")
+    public static func verifyAttribute(_ name: String) -> CodePurpose { CodePurpose(rawValue: "verify:" + name) }
+}
+
+/// A refresh token family: the token itself is stored only as its SHA-256. `originJti` is the
+/// `origin_jti` of every access and ID token minted from it, so revoking the family revokes them.
+public struct RefreshTokenRecord: Codable, Sendable, Equatable {
+    public var originJti: String
+    public var tokenHash: [UInt8]
+    public var poolId: String
+    public var clientId: String
+    public var username: String
+    public var authTime: Double
+    public var issuedAt: Double
+    public var expiresAt: Double
+    public var revoked: Bool
+    public var scopes: [String]
+
+    public init(originJti: String, tokenHash: [UInt8], poolId: String, clientId: String, username: String, authTime: Double, issuedAt: Double, expiresAt: Double, revoked: Bool = false, scopes: [String]) {
+        self.originJti = originJti
+        self.tokenHash = tokenHash
+        self.poolId = poolId
+        self.clientId = clientId
+        self.username = username
+        self.authTime = authTime
+        self.issuedAt = issuedAt
+        self.expiresAt = expiresAt
+        self.revoked = revoked
+        self.scopes = scopes
+    }
+}
+
+/// A pool's RS256 key. The private key is sealed under the master key before it is stored.
+public struct StoredSigningKey: Codable, Sendable, Equatable {
+    public var poolId: String
+    public var purpose: KeyPurpose
+    public var publicKey: PublicJWK
+    public var sealedPrivateKey: [UInt8]
+    public var createdAt: Double
+
+    public init(poolId: String, purpose: KeyPurpose, publicKey: PublicJWK, sealedPrivateKey: [UInt8], createdAt: Double) {
+        self.poolId = poolId
+        self.purpose = purpose
+        self.publicKey = publicKey
+        self.sealedPrivateKey = sealedPrivateKey
+        self.createdAt = createdAt
+    }
+
+    public var kid: String { publicKey.kid }
+}
+
+/// ID and access tokens are signed with different keys, as Cognito does.
+public enum KeyPurpose: String, Codable, Sendable {
+    case idToken = "id"
+    case accessToken = "access"
+}
+
+/// A message for a user (code, link, invitation) as handed to the delivery port.
+public struct OutboundMessage: Codable, Sendable, Equatable {
+    public var poolId: String
+    public var username: String
+    public var destination: String
+    public var deliveryMedium: String
+    public var attributeName: String
+    public var kind: String
+    public var code: String?
+    public var subject: String?
+    public var message: String
+    public var createdAt: Double
+
+    public init(poolId: String, username: String, destination: String, deliveryMedium: String, attributeName: String, kind: String, code: String?, subject: String?, message: String, createdAt: Double) {
+        self.poolId = poolId
+        self.username = username
+        self.destination = destination
+        self.deliveryMedium = deliveryMedium
+        self.attributeName = attributeName
+        self.kind = kind
+        self.code = code
+        self.subject = subject
+        self.message = message
+        self.createdAt = createdAt
+    }
+}

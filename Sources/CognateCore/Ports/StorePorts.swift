@@ -1,0 +1,102 @@
+import CognitoModel
+
+/// Storage ports. One SQL store implements them all (CognateStore); every implementation passes
+/// the same conformance suite. Updates take a closure that runs inside the store's transaction,
+/// so a read-modify-write is atomic across nodes that share one database.
+
+/// Why a write was refused; the core turns these into Cognito's exceptions.
+public enum StoreConflict: Error, Sendable, Equatable {
+    case alreadyExists
+    /// A unique alias (attribute name) is already taken by another user.
+    case aliasTaken(String)
+    case notFound
+}
+
+public protocol PoolStore: Sendable {
+    func createPool(_ pool: UserPool, keys: [StoredSigningKey]) async throws
+    func pool(id: String) async throws -> UserPool?
+    /// Throws `StoreConflict.notFound` when the pool is gone.
+    func updatePool(id: String, _ body: @escaping @Sendable (inout UserPool) throws -> Void) async throws -> UserPool
+    /// Deletes the pool and everything in it.
+    func deletePool(id: String) async throws
+    /// Pools ordered by id, starting after `after`.
+    func listPools(after: String?, limit: Int) async throws -> [UserPool]
+    func userCount(poolId: String) async throws -> Int
+    func signingKeys(poolId: String) async throws -> [StoredSigningKey]
+}
+
+public protocol ClientStore: Sendable {
+    func createClient(_ client: AppClient) async throws
+    func client(id: String) async throws -> AppClient?
+    func updateClient(id: String, _ body: @escaping @Sendable (inout AppClient) throws -> Void) async throws -> AppClient
+    func deleteClient(id: String) async throws
+    /// Clients of a pool ordered by id, starting after `after`.
+    func listClients(poolId: String, after: String?, limit: Int) async throws -> [AppClient]
+}
+
+public protocol UserStore: Sendable {
+    /// Throws `StoreConflict.alreadyExists` for a taken username key, `.aliasTaken` for a taken alias.
+    func createUser(_ user: User) async throws
+    func user(poolId: String, usernameKey: String) async throws -> User?
+    func user(poolId: String, aliasAttribute: String, value: String) async throws -> User?
+    /// Runs `body` on the current user inside a transaction and saves the result (with its index).
+    func updateUser(poolId: String, username: String, _ body: @escaping @Sendable (inout User) throws -> Void) async throws -> User
+    /// Deletes the user with its codes, group memberships and refresh tokens.
+    func deleteUser(poolId: String, username: String) async throws
+    /// Users whose search key `attribute` equals `value` (or starts with it when `prefix`), ordered
+    /// by (value, username), after the cursor.
+    func searchUsers(poolId: String, attribute: String, value: String, prefix: Bool, after: SearchCursor?, limit: Int) async throws -> [User]
+}
+
+/// Where a ListUsers page ended.
+public struct SearchCursor: Codable, Sendable, Equatable {
+    public var value: String
+    public var username: String
+    public init(value: String, username: String) {
+        self.value = value
+        self.username = username
+    }
+}
+
+public protocol GroupStore: Sendable {
+    func createGroup(_ group: GroupType) async throws
+    func group(poolId: String, name: String) async throws -> GroupType?
+    func updateGroup(poolId: String, name: String, _ body: @escaping @Sendable (inout GroupType) throws -> Void) async throws -> GroupType
+    func deleteGroup(poolId: String, name: String) async throws
+    func listGroups(poolId: String, after: String?, limit: Int) async throws -> [GroupType]
+    func addMember(poolId: String, group: String, username: String) async throws
+    func removeMember(poolId: String, group: String, username: String) async throws
+    func groups(poolId: String, username: String) async throws -> [GroupType]
+    /// Members' usernames ordered by username, after `after`.
+    func members(poolId: String, group: String, after: String?, limit: Int) async throws -> [String]
+}
+
+public protocol CodeStore: Sendable {
+    /// Stores the code, replacing any earlier one for the same user and purpose.
+    func putCode(_ code: VerificationCode) async throws
+    func code(poolId: String, username: String, purpose: CodePurpose) async throws -> VerificationCode?
+    func recordFailedAttempt(poolId: String, username: String, purpose: CodePurpose) async throws
+    func deleteCode(poolId: String, username: String, purpose: CodePurpose) async throws
+}
+
+public protocol TokenStore: Sendable {
+    func putRefreshToken(_ record: RefreshTokenRecord) async throws
+    func refreshToken(hash: [UInt8]) async throws -> RefreshTokenRecord?
+    func refreshFamily(originJti: String) async throws -> RefreshTokenRecord?
+    func revokeFamily(originJti: String) async throws
+    func revokeAll(poolId: String, username: String) async throws
+}
+
+/// Small deployment-wide values (e.g. the sealed session key every node shares).
+public protocol SettingsStore: Sendable {
+    /// Stores `value` under `key` unless one is there; returns the value that is stored.
+    func setting(_ key: String, orInsert value: [UInt8]) async throws -> [UInt8]
+}
+
+public typealias CognateStorage = PoolStore & ClientStore & UserStore & GroupStore & CodeStore & TokenStore & SettingsStore & OnceStore
+
+/// One-time markers shared by all nodes (spent challenges).
+public protocol OnceStore: Sendable {
+    /// True the first time `id` is presented; false after. Entries may be forgotten after `expiresAt`.
+    func consumeOnce(id: [UInt8], expiresAt: Double) async throws -> Bool
+}

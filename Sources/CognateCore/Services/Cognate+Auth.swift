@@ -1,0 +1,183 @@
+import CognitoModel
+
+/// InitiateAuth / AdminInitiateAuth and the challenges that follow (contract §2.2).
+extension Cognate {
+    public func initiateAuth(_ input: InitiateAuthRequest, _ ctx: CallContext) async throws -> InitiateAuthResponse {
+        let (client, pool) = try await requireClientAndPool(input.clientId)
+        let r = try await startAuth(flow: input.authFlow, params: input.authParameters ?? [:], client: client, pool: pool, admin: false)
+        return InitiateAuthResponse(challengeName: r.challengeName, session: r.session, challengeParameters: r.challengeParameters, authenticationResult: r.authenticationResult)
+    }
+
+    public func adminInitiateAuth(_ input: AdminInitiateAuthRequest, _ ctx: CallContext) async throws -> AdminInitiateAuthResponse {
+        let pool = try await requirePool(input.userPoolId)
+        let client = try await requireClient(input.clientId, poolId: pool.id)
+        let r = try await startAuth(flow: input.authFlow, params: input.authParameters ?? [:], client: client, pool: pool, admin: true)
+        return AdminInitiateAuthResponse(challengeName: r.challengeName, session: r.session, challengeParameters: r.challengeParameters, authenticationResult: r.authenticationResult)
+    }
+
+    public func respondToAuthChallenge(_ input: RespondToAuthChallengeRequest, _ ctx: CallContext) async throws -> RespondToAuthChallengeResponse {
+        let (client, pool) = try await requireClientAndPool(input.clientId)
+        let r = try await answer(challenge: input.challengeName, responses: input.challengeResponses ?? [:], session: input.session, client: client, pool: pool)
+        return RespondToAuthChallengeResponse(challengeName: r.challengeName, session: r.session, challengeParameters: r.challengeParameters, authenticationResult: r.authenticationResult)
+    }
+
+    public func adminRespondToAuthChallenge(_ input: AdminRespondToAuthChallengeRequest, _ ctx: CallContext) async throws -> AdminRespondToAuthChallengeResponse {
+        let pool = try await requirePool(input.userPoolId)
+        let client = try await requireClient(input.clientId, poolId: pool.id)
+        let r = try await answer(challenge: input.challengeName, responses: input.challengeResponses ?? [:], session: input.session, client: client, pool: pool)
+        return AdminRespondToAuthChallengeResponse(challengeName: r.challengeName, session: r.session, challengeParameters: r.challengeParameters, authenticationResult: r.authenticationResult)
+    }
+
+    // MARK: - Flows
+
+    func startAuth(flow: String, params: [String: String], client: AppClient, pool: UserPool, admin: Bool) async throws -> AuthStep {
+        switch flow {
+        case "USER_PASSWORD_AUTH" where !admin:
+            try requireFlow("ALLOW_USER_PASSWORD_AUTH", name: "USER_PASSWORD_AUTH", client: client)
+            return try await passwordAuth(params, client: client, pool: pool)
+        case "ADMIN_USER_PASSWORD_AUTH" where admin, "ADMIN_NO_SRP_AUTH" where admin:
+            try requireFlow("ALLOW_ADMIN_USER_PASSWORD_AUTH", name: flow, client: client)
+            return try await passwordAuth(params, client: client, pool: pool)
+        case "REFRESH_TOKEN_AUTH", "REFRESH_TOKEN":
+            try requireFlow("ALLOW_REFRESH_TOKEN_AUTH", name: "REFRESH_TOKEN", client: client)
+            return try await refreshAuth(params, client: client, pool: pool)
+        case "USER_SRP_AUTH":
+            try requireFlow("ALLOW_USER_SRP_AUTH", name: "USER_SRP_AUTH", client: client)
+            return try await srpStart(params, client: client, pool: pool)
+        case "USER_PASSWORD_AUTH", "ADMIN_USER_PASSWORD_AUTH", "ADMIN_NO_SRP_AUTH":
+            throw CognitoError.invalidParameter("Initiate Auth method not supported.")
+        default:
+            throw CognitoError.invalidParameter("Initiate Auth method not supported.")
+        }
+    }
+
+    func requireFlow(_ allow: String, name: String, client: AppClient) throws {
+        guard client.allows(allow) else { throw CognitoError.invalidParameter("\(name) flow not enabled for this client") }
+    }
+
+    static func param(_ params: [String: String], _ name: String) throws -> String {
+        guard let v = params[name], !v.isEmpty else { throw CognitoError.invalidParameter("Missing required parameter \(name)") }
+        return v
+    }
+
+    /// USER_PASSWORD_AUTH and ADMIN_USER_PASSWORD_AUTH: Cognito's order of checks (contract §2.2).
+    func passwordAuth(_ params: [String: String], client: AppClient, pool: UserPool) async throws -> AuthStep {
+        let name = try Self.param(params, "USERNAME")
+        let password = try Self.param(params, "PASSWORD")
+        try checkSecretHash(client, username: name, given: params["SECRET_HASH"])
+        let user = try await signInCandidate(name, client: client, pool: pool)
+        guard try passwordMatches(password, user: user, pool: pool) else { throw CognitoError.incorrectCredentials }
+        return try await afterPassword(user, client: client, pool: pool)
+    }
+
+    /// The user named at sign-in, refusing the states that may not sign in.
+    func signInCandidate(_ name: String, client: AppClient, pool: UserPool) async throws -> User {
+        guard let user = try await findUser(pool, name) else {
+            throw client.preventUserExistenceErrors ? CognitoError.incorrectCredentials : CognitoError.userNotFound
+        }
+        if !user.enabled { throw CognitoError.userDisabled }
+        if user.status == .unconfirmed { throw CognitoError.userNotConfirmed }
+        if user.status == .resetRequired {
+            throw client.preventUserExistenceErrors ? CognitoError.incorrectCredentials : CognitoError.passwordResetRequired
+        }
+        return user
+    }
+
+    /// After a correct password: a forced password change, or tokens.
+    func afterPassword(_ user: User, client: AppClient, pool: UserPool) async throws -> AuthStep {
+        if user.status == .forceChangePassword {
+            if let expires = user.password?.expiresAt, expires <= now {
+                throw CognitoError(.notAuthorized, "Temporary password has expired and must be reset by an administrator.")
+            }
+            let state = ChallengeState(
+                kind: "NEW_PASSWORD_REQUIRED", poolId: pool.id, clientId: client.id, username: user.username,
+                expiresAt: now + Double(client.authSessionSeconds), nonce: deps.random.uuid()
+            )
+            var shown = user.attributes
+            shown.removeValue(forKey: "sub")
+            let required = (pool.type.schemaAttributes ?? [])
+                .filter { $0.required == true && $0.name != "sub" && (user.attributes[$0.name ?? ""] ?? "").isEmpty }
+                .compactMap { $0.name.map { "userAttributes." + $0 } }
+            return AuthStep(
+                challengeName: "NEW_PASSWORD_REQUIRED", session: try seal(state),
+                challengeParameters: [
+                    "USER_ID_FOR_SRP": user.username,
+                    "requiredAttributes": Self.jsonString(required),
+                    "userAttributes": Self.jsonString(shown),
+                ]
+            )
+        }
+        return AuthStep(challengeParameters: [:], authenticationResult: try await issueTokens(user: user, pool: pool, client: client, authTime: now))
+    }
+
+    func refreshAuth(_ params: [String: String], client: AppClient, pool: UserPool) async throws -> AuthStep {
+        let token = try Self.param(params, "REFRESH_TOKEN")
+        guard let record = try await store.refreshToken(hash: deps.digests.sha256(Array(token.utf8))),
+              record.clientId == client.id, record.poolId == pool.id
+        else { throw CognitoError.invalidRefreshToken }
+        if record.revoked { throw CognitoError.refreshTokenRevoked }
+        if record.expiresAt <= now { throw CognitoError.refreshTokenExpired }
+        guard let user = try await store.user(poolId: pool.id, usernameKey: key(record.username, pool)) else {
+            throw CognitoError.refreshTokenRevoked
+        }
+        // Apps compute this hash from whichever name they know the user by; accept any of them.
+        let names = [user.username, user.sub] + pool.signInAttributes.compactMap { user.attributes[$0] }
+        try checkSecretHash(client, usernames: names, given: params["SECRET_HASH"])
+        if !user.enabled { throw CognitoError.userDisabled }
+        let result = try await issueTokens(user: user, pool: pool, client: client, authTime: record.authTime, family: record, scopes: record.scopes)
+        return AuthStep(challengeParameters: [:], authenticationResult: result)
+    }
+
+    // MARK: - Challenges
+
+    func answer(challenge: String, responses: [String: String], session: String?, client: AppClient, pool: UserPool) async throws -> AuthStep {
+        switch challenge {
+        case "NEW_PASSWORD_REQUIRED":
+            return try await answerNewPassword(responses, session: session, client: client, pool: pool)
+        case "PASSWORD_VERIFIER":
+            return try await srpAnswer(responses, client: client, pool: pool)
+        default:
+            throw CognitoError.invalidParameter("Unsupported challenge name \(challenge).")
+        }
+    }
+
+    func answerNewPassword(_ responses: [String: String], session: String?, client: AppClient, pool: UserPool) async throws -> AuthStep {
+        let name = try Self.param(responses, "USERNAME")
+        let newPassword = try Self.param(responses, "NEW_PASSWORD")
+        guard let session else { throw CognitoError.invalidParameter("Missing required parameter Session") }
+        let state = try open(session, kind: "NEW_PASSWORD_REQUIRED", client: client, failure: .sessionExpired)
+        try checkSecretHash(client, usernames: [name, state.username], given: responses["SECRET_HASH"])
+        guard let user = try await findUser(pool, name), user.username == state.username else { throw CognitoError.sessionExpired }
+        if !user.enabled { throw CognitoError.userDisabled }
+        guard user.status == .forceChangePassword else { throw CognitoError.sessionExpired }
+        var given: [AttributeType] = []
+        for (k, v) in responses where k.hasPrefix("userAttributes.") {
+            given.append(AttributeType(name: String(k.dropFirst("userAttributes.".count)), value: v))
+        }
+        let changes = try checkAttributes(given, pool: pool, creating: false, client: client)
+        var merged = user.attributes
+        merged.merge(changes) { $1 }
+        try checkRequired(merged, pool: pool)
+        try checkPolicy(newPassword, pool: pool)
+        try await spend(state, failure: .sessionExpired)
+        let record = try passwordRecord(newPassword, pool: pool, username: user.username, temporary: false)
+        let updated = try await updateUser(pool, user) { u in
+            Self.applyAttributeChanges(changes, to: &u, explicitVerification: false)
+            u.password = record
+            u.status = .confirmed
+        }
+        return AuthStep(challengeParameters: [:], authenticationResult: try await issueTokens(user: updated, pool: pool, client: client, authTime: now))
+    }
+
+    static func jsonString<T: Encodable>(_ value: T) -> String {
+        (try? String(decoding: JWT.encoder.encode(value), as: UTF8.self)) ?? "{}"
+    }
+}
+
+/// One step of a sign-in: a challenge to answer, or tokens.
+struct AuthStep: Sendable {
+    var challengeName: String?
+    var session: String?
+    var challengeParameters: [String: String]?
+    var authenticationResult: AuthenticationResultType?
+}

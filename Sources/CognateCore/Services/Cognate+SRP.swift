@@ -1,0 +1,92 @@
+import CognitoModel
+import Foundation
+
+/// USER_SRP_AUTH (contract §3). The server's SRP state travels sealed inside SECRET_BLOCK, so
+/// InitiateAuth and RespondToAuthChallenge may land on different nodes.
+extension Cognate {
+    /// The server secret b: 256 bits, RFC 5054's minimum for the 3072-bit group.
+    static let srpSecretBytes = 32
+    /// 3072 bits in hex, plus slack for leading zeros a client might send.
+    static let maxSRPAHexLength = 1024
+
+    func srpStart(_ params: [String: String], client: AppClient, pool: UserPool) async throws -> AuthStep {
+        let name = try Self.param(params, "USERNAME")
+        let aHex = try Self.param(params, "SRP_A")
+        try checkSecretHash(client, username: name, given: params["SECRET_HASH"])
+        guard aHex.utf8.count <= Self.maxSRPAHexLength, let aBytes = Hex.decode(aHex), !Hex.stripLeadingZeros(aBytes).isEmpty else {
+            throw CognitoError.incorrectCredentials
+        }
+        let username: String, salt: [UInt8], v: [UInt8], simulated: Bool
+        if let user = try await findUser(pool, name) {
+            if !user.enabled { throw CognitoError.userDisabled }
+            if user.status == .unconfirmed { throw CognitoError.userNotConfirmed }
+            if user.status == .resetRequired {
+                throw client.preventUserExistenceErrors ? CognitoError.incorrectCredentials : CognitoError.passwordResetRequired
+            }
+            guard let record = user.password, let stored = try verifier(user, pool: pool) else { throw CognitoError.incorrectCredentials }
+            (username, salt, v, simulated) = (user.username, record.salt, stored, false)
+        } else {
+            guard client.preventUserExistenceErrors else { throw CognitoError.userNotFound }
+            // A stable, plausible challenge for a user who does not exist; step two always fails.
+            let seed = deps.digests.hmacSHA256(key: deps.codeHashKey, data: Array("srp-sim:\(pool.id):\(key(name, pool))".utf8))
+            var s = Array(seed[0..<16]); if s[0] == 0 { s[0] = 1 }
+            username = pool.usernameAttributes.isEmpty ? name : Self.uuidShaped(seed)
+            salt = s
+            v = deps.srp.verifier(poolName: pool.srpPoolName, userId: username, password: Hex.encode(seed), salt: s)
+            simulated = true
+        }
+        let b = deps.random.bytes(count: Self.srpSecretBytes)
+        let bigB = try deps.srp.serverPublic(verifier: v, secret: b)
+        let state = ChallengeState(
+            kind: "PASSWORD_VERIFIER", poolId: pool.id, clientId: client.id, username: username,
+            expiresAt: now + Double(client.authSessionSeconds), nonce: deps.random.uuid(),
+            srpA: Hex.encode(Hex.stripLeadingZeros(aBytes)), srpB: Hex.encode(bigB), srpSecret: Hex.encode(b), simulated: simulated ? true : nil
+        )
+        return AuthStep(
+            challengeName: "PASSWORD_VERIFIER",
+            challengeParameters: [
+                "SALT": Hex.encode(Hex.stripLeadingZeros(salt)), "SECRET_BLOCK": try seal(state), "SRP_B": Hex.encode(bigB),
+                "USERNAME": username, "USER_ID_FOR_SRP": username,
+            ]
+        )
+    }
+
+    func srpAnswer(_ responses: [String: String], client: AppClient, pool: UserPool) async throws -> AuthStep {
+        let name = try Self.param(responses, "USERNAME")
+        let block = try Self.param(responses, "PASSWORD_CLAIM_SECRET_BLOCK")
+        let timestamp = try Self.param(responses, "TIMESTAMP")
+        let claim = try Self.param(responses, "PASSWORD_CLAIM_SIGNATURE")
+        let state = try open(block, kind: "PASSWORD_VERIFIER", client: client, failure: .incorrectCredentials)
+        try checkSecretHash(client, usernames: [name, state.username], given: responses["SECRET_HASH"])
+        guard let when = CognitoTimestamp.parse(timestamp) else {
+            throw CognitoError.invalidParameter("TIMESTAMP format should be EEE MMM d HH:mm:ss z yyyy in english.")
+        }
+        guard abs(when.timeIntervalSince1970 - now) <= deps.config.srpTimestampTolerance, state.simulated != true,
+              let user = try await findUser(pool, name), user.username == state.username,
+              user.password != nil, let v = try verifier(user, pool: pool),
+              let a = state.srpA.flatMap(Hex.decode), let bigB = state.srpB.flatMap(Hex.decode), let b = state.srpSecret.flatMap(Hex.decode),
+              let given = Base64.decode(claim), let blockBytes = Base64.decode(block)
+        else { throw CognitoError.incorrectCredentials }
+        let expected: [UInt8]
+        do {
+            expected = try deps.srp.expectedSignature(
+                clientPublic: a, serverPublic: bigB, serverSecret: b, verifier: v, poolName: pool.srpPoolName,
+                userId: user.username, secretBlock: blockBytes, timestamp: timestamp
+            )
+        } catch {
+            throw CognitoError.incorrectCredentials
+        }
+        guard constantTimeEquals(expected, given) else { throw CognitoError.incorrectCredentials }
+        try await spend(state, failure: .incorrectCredentials)
+        if !user.enabled { throw CognitoError.userDisabled }
+        return try await afterPassword(user, client: client, pool: pool)
+    }
+
+    static func uuidShaped(_ bytes: [UInt8]) -> String {
+        var b = Array(bytes.prefix(16))
+        b[6] = (b[6] & 0x0F) | 0x40
+        b[8] = (b[8] & 0x3F) | 0x80
+        let h = Array(Hex.encode(b))
+        return String(h[0..<8]) + "-" + String(h[8..<12]) + "-" + String(h[12..<16]) + "-" + String(h[16..<20]) + "-" + String(h[20..<32])
+    }
+}

@@ -1,0 +1,119 @@
+import CognitoModel
+import Foundation
+
+/// Minting and checking the pool's JWTs and refresh tokens.
+extension Cognate {
+    static let adminScope = "aws.cognito.signin.user.admin"
+
+    func signingKeys(_ pool: UserPool) async throws -> [SigningKeyCache.Entry] {
+        if let cached = keyCache.get(pool.id) { return cached }
+        let entries = try await store.signingKeys(poolId: pool.id).map {
+            SigningKeyCache.Entry(key: $0, privateDER: try deps.atRest.open($0.sealedPrivateKey, aad: Array("key:\(pool.id)".utf8)))
+        }
+        keyCache.put(pool.id, entries)
+        return entries
+    }
+
+    func key(_ purpose: KeyPurpose, _ pool: UserPool) async throws -> SigningKeyCache.Entry {
+        guard let k = try await signingKeys(pool).first(where: { $0.key.purpose == purpose }) else {
+            throw CognitoError(.internalError, "The user pool has no signing key.")
+        }
+        return k
+    }
+
+    /// The public JWKS of a pool (ID and access keys).
+    public func jwks(poolId: String) async throws -> [PublicJWK] {
+        guard try await store.pool(id: poolId) != nil else { throw CognitoError.poolNotFound(poolId) }
+        return try await store.signingKeys(poolId: poolId).map(\.publicKey)
+    }
+
+    public func pool(id: String) async throws -> UserPool? { try await store.pool(id: id) }
+
+    /// ID + access tokens, and a refresh token when `family` is nil (a new sign-in).
+    func issueTokens(
+        user: User, pool: UserPool, client: AppClient, authTime: Double, family: RefreshTokenRecord? = nil,
+        scopes: [String] = [Cognate.adminScope]
+    ) async throws -> AuthenticationResultType {
+        let t = now
+        let iat = Int(t)
+        let eventId = deps.random.uuid()
+        let originJti = family?.originJti ?? deps.random.uuid()
+        let groups = try await groupNames(user)
+        let iss = deps.config.issuer(for: pool)
+
+        var id: [String: JSONValue] = [
+            "sub": .string(user.sub), "iss": .string(iss), "cognito:username": .string(user.username),
+            "origin_jti": .string(originJti), "aud": .string(client.id), "event_id": .string(eventId),
+            "token_use": .string("id"), "auth_time": .int(Int(authTime)), "iat": .int(iat),
+            "exp": .int(iat + client.idTokenSeconds), "jti": .string(deps.random.uuid()),
+        ]
+        let readable = client.type.readAttributes.map(Set.init)
+        for (name, value) in user.attributes where name != "sub" && (readable == nil || readable!.contains(name)) {
+            id[name] = Self.claimValue(name, value, pool: pool)
+        }
+        if !groups.isEmpty { id["cognito:groups"] = .array(groups.map { .string($0) }) }
+
+        var access: [String: JSONValue] = [
+            "sub": .string(user.sub), "iss": .string(iss), "client_id": .string(client.id),
+            "origin_jti": .string(originJti), "event_id": .string(eventId), "token_use": .string("access"),
+            "scope": .string(scopes.joined(separator: " ")), "auth_time": .int(Int(authTime)), "iat": .int(iat),
+            "exp": .int(iat + client.accessTokenSeconds), "jti": .string(deps.random.uuid()), "username": .string(user.username),
+        ]
+        if !groups.isEmpty { access["cognito:groups"] = .array(groups.map { .string($0) }) }
+
+        let idKey = try await key(.idToken, pool), accessKey = try await key(.accessToken, pool)
+        let idToken = try JWT.sign(claims: id, kid: idKey.key.kid, key: idKey.privateDER, signer: deps.signing)
+        let accessToken = try JWT.sign(claims: access, kid: accessKey.key.kid, key: accessKey.privateDER, signer: deps.signing)
+
+        var refreshToken: String?
+        if family == nil {
+            let raw = deps.random.bytes(count: 96)
+            let token = Base64.urlEncode(raw)
+            try await store.putRefreshToken(RefreshTokenRecord(
+                originJti: originJti, tokenHash: deps.digests.sha256(Array(token.utf8)), poolId: pool.id, clientId: client.id,
+                username: user.username, authTime: authTime, issuedAt: t, expiresAt: t + Double(client.refreshTokenSeconds), scopes: scopes
+            ))
+            refreshToken = token
+        }
+        return AuthenticationResultType(
+            accessToken: accessToken, expiresIn: client.accessTokenSeconds, tokenType: "Bearer", refreshToken: refreshToken, idToken: idToken
+        )
+    }
+
+    /// Standard attributes carry their OIDC types in tokens; custom ones stay strings.
+    static func claimValue(_ name: String, _ value: String, pool: UserPool) -> JSONValue {
+        if name.hasPrefix("custom:") { return .string(value) }
+        switch pool.schemaAttribute(name)?.attributeDataType {
+        case "Boolean": return .bool(value == "true")
+        case "Number": return Int(value).map { .int($0) } ?? .string(value)
+        default: return .string(value)
+        }
+    }
+
+    /// The user behind an access token, if the token is this server's, unexpired, unrevoked and
+    /// carries the self-service scope.
+    func authenticate(_ accessToken: String) async throws -> (User, UserPool, [String: JSONValue]) {
+        guard let jwt = JWT.parse(accessToken),
+              let iss = jwt.claims["iss"]?.stringValue,
+              let poolId = iss.split(separator: "/").last.map(String.init),
+              let pool = try await store.pool(id: poolId),
+              iss == deps.config.issuer(for: pool),
+              let k = try await signingKeys(pool).first(where: { $0.key.kid == jwt.kid && $0.key.purpose == .accessToken }),
+              deps.signing.verify(jwt.signature, message: jwt.signingInput, key: k.key.publicKey),
+              jwt.claims["token_use"]?.stringValue == "access"
+        else { throw CognitoError.invalidAccessToken }
+        guard let exp = jwt.claims["exp"]?.intValue, Double(exp) > now else { throw CognitoError.accessTokenExpired }
+        let scopes = (jwt.claims["scope"]?.stringValue ?? "").split(separator: " ")
+        guard scopes.contains(Substring(Self.adminScope)) else {
+            throw CognitoError(.notAuthorized, "Access Token does not have required scopes")
+        }
+        guard let originJti = jwt.claims["origin_jti"]?.stringValue,
+              let family = try await store.refreshFamily(originJti: originJti), !family.revoked
+        else { throw CognitoError.accessTokenRevoked }
+        guard let username = jwt.claims["username"]?.stringValue,
+              let user = try await store.user(poolId: pool.id, usernameKey: key(username, pool)), user.sub == jwt.claims["sub"]?.stringValue
+        else { throw CognitoError.userNotFound }
+        if !user.enabled { throw CognitoError.userDisabled }
+        return (user, pool, jwt.claims)
+    }
+}

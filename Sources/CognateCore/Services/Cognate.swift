@@ -1,0 +1,87 @@
+import CognitoModel
+import Foundation
+
+/// The Cognito use cases, one method per operation, spread over `Cognate+*.swift` files by area.
+/// Each takes the operation's wire input and returns its wire output; nothing here does I/O
+/// except through the ports in `Dependencies`.
+public struct Cognate: Sendable {
+    public let deps: Dependencies
+    let keyCache: SigningKeyCache
+
+    public init(_ deps: Dependencies) {
+        self.deps = deps
+        self.keyCache = SigningKeyCache()
+    }
+
+    var store: any CognateStorage { deps.store }
+    var now: Double { deps.time.now().timeIntervalSince1970 }
+}
+
+/// Everything the use cases need from outside, passed in once.
+public struct Dependencies: Sendable {
+    public var store: any CognateStorage
+    public var random: any RandomSource
+    public var time: any TimeSource
+    public var digests: any Digests
+    /// Seals secrets at rest (signing keys, verifiers, client secrets) under the master key.
+    public var atRest: any SecretBox
+    /// Seals challenge state (Session, SECRET_BLOCK) under the key all nodes of a deployment share.
+    public var sessions: any SecretBox
+    /// Keys the hashes of one-time codes, so a stolen database does not give them away.
+    public var codeHashKey: [UInt8]
+    public var signing: any TokenSigning
+    public var srp: any SRPEngine
+    public var delivery: any MessageDelivery
+    public var config: CoreConfig
+
+    public init(
+        store: any CognateStorage, random: any RandomSource, time: any TimeSource, digests: any Digests,
+        atRest: any SecretBox, sessions: any SecretBox, codeHashKey: [UInt8], signing: any TokenSigning,
+        srp: any SRPEngine, delivery: any MessageDelivery, config: CoreConfig
+    ) {
+        self.store = store
+        self.random = random
+        self.time = time
+        self.digests = digests
+        self.atRest = atRest
+        self.sessions = sessions
+        self.codeHashKey = codeHashKey
+        self.signing = signing
+        self.srp = srp
+        self.delivery = delivery
+        self.config = config
+    }
+}
+
+public struct CoreConfig: Sendable {
+    /// The server's public base URL (no trailing slash): token issuer base and link base.
+    public var publicURL: String
+    /// Use Cognito's issuer form `https://cognito-idp.{region}.amazonaws.com/{poolId}` instead.
+    public var cognitoIssuer: Bool
+    public var accountId: String
+    /// Allowed skew for SRP TIMESTAMP.
+    public var srpTimestampTolerance: Double
+
+    public init(publicURL: String, cognitoIssuer: Bool = false, accountId: String = "000000000000", srpTimestampTolerance: Double = 15 * 60) {
+        self.publicURL = publicURL
+        self.cognitoIssuer = cognitoIssuer
+        self.accountId = accountId
+        self.srpTimestampTolerance = srpTimestampTolerance
+    }
+
+    public func issuer(for pool: UserPool) -> String {
+        cognitoIssuer ? "https://cognito-idp.\(pool.region).amazonaws.com/\(pool.id)" : "\(publicURL)/\(pool.id)"
+    }
+}
+
+/// Per-request facts the transport knows.
+public struct CallContext: Sendable {
+    /// The region of the request (from the SigV4 credential scope, else the server default).
+    public var region: String
+    public var requestId: String
+
+    public init(region: String, requestId: String) {
+        self.region = region
+        self.requestId = requestId
+    }
+}

@@ -1,0 +1,92 @@
+import CognateCore
+import CognitoModel
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import NIOCore
+
+/// `POST /` with AWS JSON 1.1: routes on X-Amz-Target through the registry and renders
+/// `CognitoError` the way AWS does (status, `__type`, x-amzn-ErrorType).
+struct AWSJSONEndpoint: Sendable {
+    static let targetPrefix = "AWSCognitoIdentityProviderService."
+    static let contentTypes: Set<String> = ["application/x-amz-json-1.1", "application/x-amz-json-1.0", "application/json"]
+
+    let actions: [String: ActionRegistry.Action]
+    let defaultRegion: String
+    let maxBodySize: Int
+
+    func handle(_ request: Request, _ context: some Hummingbird.RequestContext) async throws -> Response {
+        var request = request
+        let requestId = UUID().uuidString.lowercased()
+        do {
+            let target = request.headers[.init("X-Amz-Target")!] ?? ""
+            guard target.hasPrefix(Self.targetPrefix), let action = actions[String(target.dropFirst(Self.targetPrefix.count))] else {
+                let op = target.split(separator: ".").last.map(String.init) ?? ""
+                throw CognitoError(.unknownOperation, op.isEmpty ? "Missing X-Amz-Target." : "The operation \(op) is not supported.")
+            }
+            let contentType = (request.headers[.contentType] ?? "").split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
+            guard Self.contentTypes.contains(contentType) else {
+                throw CognitoError(.serialization, "Unsupported Content-Type: expected application/x-amz-json-1.1.")
+            }
+            let buffer: ByteBuffer
+            do {
+                buffer = try await request.collectBody(upTo: maxBodySize)
+            } catch {
+                throw CognitoError(.invalidParameter, "The request body is larger than \(maxBodySize) bytes.")
+            }
+            let region = Self.region(fromAuthorization: request.headers[.authorization]) ?? defaultRegion
+            let output = try await action.run(Data(buffer.readableBytesView), CallContext(region: region, requestId: requestId))
+            return Self.response(status: .ok, body: output, requestId: requestId)
+        } catch let error as CognitoError {
+            return Self.errorResponse(error, requestId: requestId)
+        } catch {
+            context.logger.error("internal error", metadata: ["requestId": "\(requestId)", "error": "\(String(reflecting: error))"])
+            return Self.errorResponse(CognitoError(.internalError, "An internal error occurred."), requestId: requestId)
+        }
+    }
+
+    /// The region of a SigV4 credential scope: `Credential=AKID/20260101/us-east-1/cognito-idp/aws4_request`.
+    static func region(fromAuthorization header: String?) -> String? {
+        guard let header, let r = header.range(of: "Credential=") else { return nil }
+        let scope = header[r.upperBound...].prefix { $0 != "," && $0 != " " }.split(separator: "/")
+        guard scope.count >= 5 else { return nil }
+        let region = String(scope[2])
+        return region.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" }) && !region.isEmpty ? region : nil
+    }
+
+    static func response(status: HTTPResponse.Status, body: Data, requestId: String, extra: HTTPFields = [:]) -> Response {
+        var headers: HTTPFields = [
+            .contentType: "application/x-amz-json-1.1",
+            .init("x-amzn-RequestId")!: requestId,
+        ]
+        headers.append(contentsOf: extra)
+        headers.append(contentsOf: CORS.responseHeaders)
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
+    }
+
+    static func errorResponse(_ error: CognitoError, requestId: String) -> Response {
+        let body = try! JSONEncoder().encode(["__type": error.code.name, "message": error.message])
+        // Header values must be one printable ASCII line.
+        let headerMessage = String(error.message.unicodeScalars.map { $0.isASCII && $0.value >= 0x20 && $0.value < 0x7F ? Character($0) : " " })
+        return response(
+            status: HTTPResponse.Status(code: error.code.httpStatus), body: body, requestId: requestId,
+            extra: [.init("x-amzn-ErrorType")!: error.code.name + ":", .init("x-amzn-ErrorMessage")!: headerMessage]
+        )
+    }
+}
+
+/// Browser clients (amazon-cognito-identity-js, Amplify) call the API directly.
+enum CORS {
+    static let responseHeaders: HTTPFields = [
+        .accessControlAllowOrigin: "*",
+        .accessControlExposeHeaders: "x-amzn-RequestId,x-amzn-ErrorType,x-amzn-ErrorMessage,Date",
+    ]
+
+    static let preflight: HTTPFields = [
+        .accessControlAllowOrigin: "*",
+        .accessControlAllowMethods: "POST, OPTIONS",
+        .accessControlAllowHeaders: "content-type, x-amz-target, x-amz-user-agent, cache-control, amz-sdk-invocation-id, amz-sdk-request, authorization, x-amz-date, x-amz-security-token",
+        .accessControlMaxAge: "86400",
+    ]
+}

@@ -1,0 +1,66 @@
+import CognateCore
+import CognateCrypto
+import CognateStore
+import Foundation
+import Logging
+
+/// Opens the store and sets up keys: the master key (from configuration, or a file created on
+/// first start), the session key every node shares (stored sealed under the master key), and
+/// the key that hashes one-time codes (derived from the master key).
+public struct Bootstrap {
+    public static func dependencies(_ config: ServerConfiguration, delivery: any MessageDelivery, logger: Logger) async throws -> Dependencies {
+        let path = config.databasePath
+        if path != ":memory:" {
+            try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent.isEmpty ? "." : (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        }
+        let store = try SQLStore(path: path)
+        let random = OpenSSLRandom()
+        let digests = OpenSSLDigests()
+        let master = try masterKey(config, random: random, logger: logger)
+        let atRest = try AESGCMBox(key: master, random: random)
+        let sealedSessionKey = try await store.setting("session-key", orInsert: try atRest.seal(random.bytes(count: 32), aad: Array("session-key".utf8)))
+        let sessionKey: [UInt8]
+        do {
+            sessionKey = try atRest.open(sealedSessionKey, aad: Array("session-key".utf8))
+        } catch {
+            throw BootstrapError("The master key does not match the one this database was created with.")
+        }
+        return Dependencies(
+            store: store, random: random, time: SystemTime(), digests: digests, atRest: atRest,
+            sessions: try AESGCMBox(key: sessionKey, random: random),
+            codeHashKey: digests.hmacSHA256(key: master, data: Array("cognate code hash key".utf8)),
+            signing: OpenSSLTokenSigning(random: random), srp: CognitoSRP(), delivery: delivery,
+            config: CoreConfig(publicURL: config.resolvedPublicURL, cognitoIssuer: config.cognitoIssuer)
+        )
+    }
+
+    static func masterKey(_ config: ServerConfiguration, random: any RandomSource, logger: Logger) throws -> [UInt8] {
+        if let given = config.masterKey {
+            guard let key = parseKey(given) else { throw BootstrapError("The master key must be 32 bytes, as 64 hex digits or base64.") }
+            return key
+        }
+        let file = config.dataDirectory + "/master.key"
+        if let text = try? String(contentsOfFile: file, encoding: .utf8) {
+            guard let key = parseKey(text.trimmingCharacters(in: .whitespacesAndNewlines)) else { throw BootstrapError("\(file) does not hold a 32-byte key.") }
+            return key
+        }
+        try FileManager.default.createDirectory(atPath: config.dataDirectory, withIntermediateDirectories: true)
+        let key = random.bytes(count: 32)
+        guard FileManager.default.createFile(atPath: file, contents: Data((Hex.encode(key) + "\n").utf8), attributes: [.posixPermissions: 0o600]) else {
+            throw BootstrapError("Cannot write \(file).")
+        }
+        logger.notice("created a new master key", metadata: ["file": "\(file)"])
+        return key
+    }
+
+    static func parseKey(_ text: String) -> [UInt8]? {
+        if text.count == 64, let k = Hex.decode(text) { return k }
+        if let k = Base64.decode(text), k.count == 32 { return k }
+        return nil
+    }
+}
+
+public struct BootstrapError: Error, CustomStringConvertible {
+    public var description: String
+    init(_ d: String) { description = d }
+}

@@ -1,0 +1,36 @@
+/// Everything the server is configured with. Only the executable reads the environment and
+/// arguments; tests build this directly.
+public struct ServerConfiguration: Sendable {
+    public var host: String = "127.0.0.1"
+    public var port: Int = 9229
+    /// Where the SQLite database and the generated master key live.
+    public var dataDirectory: String = ".cognate"
+    /// A SQLite path (or `sqlite:PATH`); nil means `<dataDirectory>/cognate.sqlite`. ":memory:" for tests.
+    public var databaseURL: String?
+    /// Base URL of token issuers and links; nil means `http://HOST:PORT`.
+    public var publicURL: String?
+    /// Issue tokens with Cognito's issuer (`https://cognito-idp.{region}.amazonaws.com/{poolId}`).
+    public var cognitoIssuer: Bool = false
+    /// 32-byte master key (hex or base64) for secrets at rest; nil means read or create `<dataDirectory>/master.key`.
+    public var masterKey: String?
+    /// The region for requests that carry no SigV4 credential scope.
+    public var defaultRegion: String = "us-east-1"
+    /// Development mode: serves `GET /_dev/outbox`. Never on unless asked for.
+    public var dev: Bool = false
+    /// Bodies larger than this are refused before they are parsed.
+    public var maxBodySize: Int = 1 << 20
+
+    public init() {}
+
+    public var resolvedPublicURL: String {
+        var url = publicURL ?? "http://\(host.contains(":") ? "[\(host)]" : host):\(port)"
+        while url.hasSuffix("/") { url.removeLast() }
+        return url
+    }
+
+    public var databasePath: String {
+        guard var url = databaseURL else { return dataDirectory + "/cognate.sqlite" }
+        if url.hasPrefix("sqlite://") { url.removeFirst("sqlite://".count) } else if url.hasPrefix("sqlite:") { url.removeFirst("sqlite:".count) }
+        return url
+    }
+}

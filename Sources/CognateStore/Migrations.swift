@@ -1,0 +1,62 @@
+/// Ordered schema migrations. Each runs once, in its own transaction, and the applied version
+/// is recorded in `schema_version`; a database newer than this binary is refused.
+enum Migrations {
+    static let all: [String] = [
+        // 1: the foundation schema. Entities are JSON documents; the columns beside them are
+        // the keys they are looked up by, kept unique by indexes so concurrent writers on any
+        // node cannot both win.
+        """
+        CREATE TABLE pools(id TEXT PRIMARY KEY, data BLOB NOT NULL);
+        CREATE TABLE signing_keys(pool_id TEXT NOT NULL, kid TEXT NOT NULL, data BLOB NOT NULL, PRIMARY KEY(pool_id, kid));
+        CREATE TABLE clients(id TEXT PRIMARY KEY, pool_id TEXT NOT NULL, data BLOB NOT NULL);
+        CREATE INDEX clients_by_pool ON clients(pool_id, id);
+        CREATE TABLE users(pool_id TEXT NOT NULL, username TEXT NOT NULL, username_key TEXT NOT NULL, data BLOB NOT NULL, PRIMARY KEY(pool_id, username));
+        CREATE UNIQUE INDEX users_by_key ON users(pool_id, username_key);
+        CREATE TABLE user_aliases(pool_id TEXT NOT NULL, attribute TEXT NOT NULL, value TEXT NOT NULL, username TEXT NOT NULL, PRIMARY KEY(pool_id, attribute, value));
+        CREATE INDEX user_aliases_by_user ON user_aliases(pool_id, username);
+        CREATE TABLE user_search(pool_id TEXT NOT NULL, attribute TEXT NOT NULL, value TEXT NOT NULL, username TEXT NOT NULL, PRIMARY KEY(pool_id, attribute, value, username));
+        CREATE INDEX user_search_by_user ON user_search(pool_id, username);
+        CREATE TABLE user_groups(pool_id TEXT NOT NULL, name TEXT NOT NULL, data BLOB NOT NULL, PRIMARY KEY(pool_id, name));
+        CREATE TABLE group_members(pool_id TEXT NOT NULL, group_name TEXT NOT NULL, username TEXT NOT NULL, PRIMARY KEY(pool_id, group_name, username));
+        CREATE INDEX group_members_by_user ON group_members(pool_id, username);
+        CREATE TABLE codes(pool_id TEXT NOT NULL, username TEXT NOT NULL, purpose TEXT NOT NULL, data BLOB NOT NULL, PRIMARY KEY(pool_id, username, purpose));
+        CREATE TABLE refresh_tokens(origin_jti TEXT PRIMARY KEY, token_hash BLOB NOT NULL UNIQUE, pool_id TEXT NOT NULL, username TEXT NOT NULL, revoked INTEGER NOT NULL, data BLOB NOT NULL);
+        CREATE INDEX refresh_tokens_by_user ON refresh_tokens(pool_id, username);
+        CREATE TABLE once_markers(id BLOB PRIMARY KEY, expires_at REAL NOT NULL);
+        CREATE TABLE settings(key TEXT PRIMARY KEY, value BLOB NOT NULL);
+        """,
+    ]
+
+    static func apply(_ db: SQLiteDatabase) throws {
+        try db.writeNow { tx in
+            try tx.query("CREATE TABLE IF NOT EXISTS schema_version(version INTEGER NOT NULL)", [])
+        }
+        while true {
+            let applied = try db.writeNow { tx -> Bool in
+                let current = try tx.query("SELECT MAX(version) FROM schema_version", []).first?.int(0) ?? 0
+                if current > all.count {
+                    throw StoreError.schemaTooNew(Int(current), supported: all.count)
+                }
+                guard current < all.count else { return false }
+                for statement in all[Int(current)].split(separator: ";") where !statement.allSatisfy(\.isWhitespace) {
+                    try tx.query(String(statement), [])
+                }
+                try tx.query("INSERT INTO schema_version(version) VALUES (?)", [.int(current + 1)])
+                return true
+            }
+            if !applied { return }
+        }
+    }
+}
+
+public enum StoreError: Error, CustomStringConvertible {
+    case schemaTooNew(Int, supported: Int)
+    case corrupt(String)
+
+    public var description: String {
+        switch self {
+        case .schemaTooNew(let v, let s): "The database schema is version \(v); this build supports up to \(s). Upgrade Cognate."
+        case .corrupt(let what): "Stored data could not be read: \(what)"
+        }
+    }
+}

@@ -1,0 +1,357 @@
+import CognateCore
+import CognitoModel
+import Foundation
+
+/// The one SQL store: every storage port of the core over `SQLiteDatabase`. Entities are
+/// stored as JSON next to the key columns they are found by.
+public final class SQLStore: Sendable {
+    let db: SQLiteDatabase
+
+    /// Opens (creating if needed) and migrates the database at `path` (":memory:" for tests).
+    public init(path: String) throws {
+        db = try SQLiteDatabase(path: path)
+        try Migrations.apply(db)
+    }
+
+    static func encode<T: Encodable>(_ value: T) throws -> SQLValue {
+        .blob([UInt8](try JSONEncoder().encode(value)))
+    }
+
+    static func decode<T: Decodable>(_ type: T.Type, _ row: SQLRow, _ column: Int = 0) throws -> T {
+        guard let bytes = row.blob(column) else { throw StoreError.corrupt("\(T.self)") }
+        return try JSONDecoder().decode(T.self, from: Data(bytes))
+    }
+
+    func readOne<T: Decodable>(_ type: T.Type, _ sql: String, _ binds: [SQLValue]) throws -> T? {
+        try db.read { tx in try tx.query(sql, binds).first.map { try Self.decode(T.self, $0) } }
+    }
+
+    func readAll<T: Decodable>(_ type: T.Type, _ sql: String, _ binds: [SQLValue]) throws -> [T] {
+        try db.read { tx in try tx.query(sql, binds).map { try Self.decode(T.self, $0) } }
+    }
+}
+
+// MARK: - Pools
+
+extension SQLStore: PoolStore {
+    public func createPool(_ pool: UserPool, keys: [StoredSigningKey]) async throws {
+        let data = try Self.encode(pool)
+        let keyRows = try keys.map { ($0.kid, try Self.encode($0)) }
+        try await db.write { tx in
+            try tx.query("INSERT INTO pools(id, data) VALUES (?, ?)", [.text(pool.id), data])
+            for (kid, d) in keyRows {
+                try tx.query("INSERT INTO signing_keys(pool_id, kid, data) VALUES (?, ?, ?)", [.text(pool.id), .text(kid), d])
+            }
+        }
+    }
+
+    public func pool(id: String) async throws -> UserPool? {
+        try readOne(UserPool.self, "SELECT data FROM pools WHERE id = ?", [.text(id)])
+    }
+
+    public func updatePool(id: String, _ body: @escaping @Sendable (inout UserPool) throws -> Void) async throws -> UserPool {
+                try await db.write { tx in
+            guard let row = try tx.query("SELECT data FROM pools WHERE id = ?", [.text(id)]).first else { throw StoreConflict.notFound }
+            var pool = try Self.decode(UserPool.self, row)
+            try body(&pool)
+            try tx.query("UPDATE pools SET data = ? WHERE id = ?", [try Self.encode(pool), .text(id)])
+            return pool
+        }
+    }
+
+    public func deletePool(id: String) async throws {
+        try await db.write { tx in
+            for table in ["signing_keys", "clients", "users", "user_aliases", "user_search", "user_groups", "group_members", "codes", "refresh_tokens"] {
+                try tx.query("DELETE FROM \(table) WHERE pool_id = ?", [.text(id)])
+            }
+            try tx.query("DELETE FROM pools WHERE id = ?", [.text(id)])
+        }
+    }
+
+    public func listPools(after: String?, limit: Int) async throws -> [UserPool] {
+        try readAll(UserPool.self, "SELECT data FROM pools WHERE id > ? ORDER BY id LIMIT ?", [.text(after ?? ""), .int(Int64(limit))])
+    }
+
+    public func userCount(poolId: String) async throws -> Int {
+        try db.read { tx in Int(try tx.query("SELECT COUNT(*) FROM users WHERE pool_id = ?", [.text(poolId)]).first?.int(0) ?? 0) }
+    }
+
+    public func signingKeys(poolId: String) async throws -> [StoredSigningKey] {
+        try readAll(StoredSigningKey.self, "SELECT data FROM signing_keys WHERE pool_id = ? ORDER BY kid", [.text(poolId)])
+    }
+}
+
+// MARK: - Clients
+
+extension SQLStore: ClientStore {
+    public func createClient(_ client: AppClient) async throws {
+        let data = try Self.encode(client)
+        try await db.write { tx in
+            try tx.query("INSERT INTO clients(id, pool_id, data) VALUES (?, ?, ?)", [.text(client.id), .text(client.poolId), data])
+        }
+    }
+
+    public func client(id: String) async throws -> AppClient? {
+        try readOne(AppClient.self, "SELECT data FROM clients WHERE id = ?", [.text(id)])
+    }
+
+    public func updateClient(id: String, _ body: @escaping @Sendable (inout AppClient) throws -> Void) async throws -> AppClient {
+                try await db.write { tx in
+            guard let row = try tx.query("SELECT data FROM clients WHERE id = ?", [.text(id)]).first else { throw StoreConflict.notFound }
+            var client = try Self.decode(AppClient.self, row)
+            try body(&client)
+            try tx.query("UPDATE clients SET data = ? WHERE id = ?", [try Self.encode(client), .text(id)])
+            return client
+        }
+    }
+
+    public func deleteClient(id: String) async throws {
+        try await db.write { tx in
+            try tx.query("DELETE FROM clients WHERE id = ?", [.text(id)])
+        }
+    }
+
+    public func listClients(poolId: String, after: String?, limit: Int) async throws -> [AppClient] {
+        try readAll(AppClient.self, "SELECT data FROM clients WHERE pool_id = ? AND id > ? ORDER BY id LIMIT ?", [.text(poolId), .text(after ?? ""), .int(Int64(limit))])
+    }
+}
+
+// MARK: - Users
+
+extension SQLStore: UserStore {
+    public func createUser(_ user: User) async throws {
+        let data = try Self.encode(user)
+        try await db.write { tx in
+            do {
+                try tx.query("INSERT INTO users(pool_id, username, username_key, data) VALUES (?, ?, ?, ?)",
+                             [.text(user.poolId), .text(user.username), .text(user.index.usernameKey), data])
+            } catch let e as SQLiteError where e.isConstraint {
+                throw StoreConflict.alreadyExists
+            }
+            try Self.writeIndex(user, tx)
+        }
+    }
+
+    /// Rewrites a user's alias and search rows. A taken alias aborts the transaction.
+    static func writeIndex(_ user: User, _ tx: any SQLTransaction) throws {
+        let p = SQLValue.text(user.poolId), u = SQLValue.text(user.username)
+        try tx.query("DELETE FROM user_aliases WHERE pool_id = ? AND username = ?", [p, u])
+        try tx.query("DELETE FROM user_search WHERE pool_id = ? AND username = ?", [p, u])
+        for alias in user.index.aliasKeys {
+            do {
+                try tx.query("INSERT INTO user_aliases(pool_id, attribute, value, username) VALUES (?, ?, ?, ?)", [p, .text(alias.attribute), .text(alias.value), u])
+            } catch let e as SQLiteError where e.isConstraint {
+                throw StoreConflict.aliasTaken(alias.attribute)
+            }
+        }
+        for key in Set(user.index.searchKeys) {
+            try tx.query("INSERT INTO user_search(pool_id, attribute, value, username) VALUES (?, ?, ?, ?)", [p, .text(key.attribute), .text(key.value), u])
+        }
+    }
+
+    public func user(poolId: String, usernameKey: String) async throws -> User? {
+        try readOne(User.self, "SELECT data FROM users WHERE pool_id = ? AND username_key = ?", [.text(poolId), .text(usernameKey)])
+    }
+
+    public func user(poolId: String, aliasAttribute: String, value: String) async throws -> User? {
+        try readOne(User.self, """
+            SELECT u.data FROM user_aliases a JOIN users u ON u.pool_id = a.pool_id AND u.username = a.username
+            WHERE a.pool_id = ? AND a.attribute = ? AND a.value = ?
+            """, [.text(poolId), .text(aliasAttribute), .text(value)])
+    }
+
+    public func updateUser(poolId: String, username: String, _ body: @escaping @Sendable (inout User) throws -> Void) async throws -> User {
+                try await db.write { tx in
+            guard let row = try tx.query("SELECT data FROM users WHERE pool_id = ? AND username = ?", [.text(poolId), .text(username)]).first else {
+                throw StoreConflict.notFound
+            }
+            var user = try Self.decode(User.self, row)
+            try body(&user)
+            try tx.query("UPDATE users SET data = ?, username_key = ? WHERE pool_id = ? AND username = ?",
+                         [try Self.encode(user), .text(user.index.usernameKey), .text(poolId), .text(username)])
+            try Self.writeIndex(user, tx)
+            return user
+        }
+    }
+
+    public func deleteUser(poolId: String, username: String) async throws {
+        try await db.write { tx in
+            let p = SQLValue.text(poolId), u = SQLValue.text(username)
+            for table in ["user_aliases", "user_search", "codes", "refresh_tokens"] {
+                try tx.query("DELETE FROM \(table) WHERE pool_id = ? AND username = ?", [p, u])
+            }
+            try tx.query("DELETE FROM group_members WHERE pool_id = ? AND username = ?", [p, u])
+            try tx.query("DELETE FROM users WHERE pool_id = ? AND username = ?", [p, u])
+        }
+    }
+
+    public func searchUsers(poolId: String, attribute: String, value: String, prefix: Bool, after: SearchCursor?, limit: Int) async throws -> [User] {
+        // A prefix is a range on the index: [value, value + U+10FFFF).
+        let upper = prefix ? value + "\u{10FFFF}" : value
+        let cursor = after ?? SearchCursor(value: "", username: "")
+        return try readAll(User.self, """
+            SELECT u.data FROM user_search s JOIN users u ON u.pool_id = s.pool_id AND u.username = s.username
+            WHERE s.pool_id = ? AND s.attribute = ? AND s.value >= ? AND s.value <= ? AND (s.value, s.username) > (?, ?)
+            ORDER BY s.value, s.username LIMIT ?
+            """, [.text(poolId), .text(attribute), .text(value), .text(upper), .text(cursor.value), .text(cursor.username), .int(Int64(limit))])
+    }
+}
+
+// MARK: - Groups
+
+extension SQLStore: GroupStore {
+    public func createGroup(_ group: GroupType) async throws {
+        let data = try Self.encode(group)
+        try await db.write { tx in
+            do {
+                try tx.query("INSERT INTO user_groups(pool_id, name, data) VALUES (?, ?, ?)", [.text(group.userPoolId ?? ""), .text(group.groupName ?? ""), data])
+            } catch let e as SQLiteError where e.isConstraint {
+                throw StoreConflict.alreadyExists
+            }
+        }
+    }
+
+    public func group(poolId: String, name: String) async throws -> GroupType? {
+        try readOne(GroupType.self, "SELECT data FROM user_groups WHERE pool_id = ? AND name = ?", [.text(poolId), .text(name)])
+    }
+
+    public func updateGroup(poolId: String, name: String, _ body: @escaping @Sendable (inout GroupType) throws -> Void) async throws -> GroupType {
+                try await db.write { tx in
+            guard let row = try tx.query("SELECT data FROM user_groups WHERE pool_id = ? AND name = ?", [.text(poolId), .text(name)]).first else {
+                throw StoreConflict.notFound
+            }
+            var group = try Self.decode(GroupType.self, row)
+            try body(&group)
+            try tx.query("UPDATE user_groups SET data = ? WHERE pool_id = ? AND name = ?", [try Self.encode(group), .text(poolId), .text(name)])
+            return group
+        }
+    }
+
+    public func deleteGroup(poolId: String, name: String) async throws {
+        try await db.write { tx in
+            try tx.query("DELETE FROM group_members WHERE pool_id = ? AND group_name = ?", [.text(poolId), .text(name)])
+            try tx.query("DELETE FROM user_groups WHERE pool_id = ? AND name = ?", [.text(poolId), .text(name)])
+        }
+    }
+
+    public func listGroups(poolId: String, after: String?, limit: Int) async throws -> [GroupType] {
+        try readAll(GroupType.self, "SELECT data FROM user_groups WHERE pool_id = ? AND name > ? ORDER BY name LIMIT ?", [.text(poolId), .text(after ?? ""), .int(Int64(limit))])
+    }
+
+    public func addMember(poolId: String, group: String, username: String) async throws {
+        try await db.write { tx in
+            try tx.query("INSERT OR IGNORE INTO group_members(pool_id, group_name, username) VALUES (?, ?, ?)", [.text(poolId), .text(group), .text(username)])
+        }
+    }
+
+    public func removeMember(poolId: String, group: String, username: String) async throws {
+        try await db.write { tx in
+            try tx.query("DELETE FROM group_members WHERE pool_id = ? AND group_name = ? AND username = ?", [.text(poolId), .text(group), .text(username)])
+        }
+    }
+
+    public func groups(poolId: String, username: String) async throws -> [GroupType] {
+        try readAll(GroupType.self, """
+            SELECT g.data FROM group_members m JOIN user_groups g ON g.pool_id = m.pool_id AND g.name = m.group_name
+            WHERE m.pool_id = ? AND m.username = ? ORDER BY g.name
+            """, [.text(poolId), .text(username)])
+    }
+
+    public func members(poolId: String, group: String, after: String?, limit: Int) async throws -> [String] {
+        try db.read { tx in
+            try tx.query("SELECT username FROM group_members WHERE pool_id = ? AND group_name = ? AND username > ? ORDER BY username LIMIT ?",
+                         [.text(poolId), .text(group), .text(after ?? ""), .int(Int64(limit))]).compactMap { $0.text(0) }
+        }
+    }
+}
+
+// MARK: - Codes, tokens, settings
+
+extension SQLStore: CodeStore {
+    public func putCode(_ code: VerificationCode) async throws {
+        let data = try Self.encode(code)
+        try await db.write { tx in
+            try tx.query("INSERT OR REPLACE INTO codes(pool_id, username, purpose, data) VALUES (?, ?, ?, ?)",
+                         [.text(code.poolId), .text(code.username), .text(code.purpose.rawValue), data])
+        }
+    }
+
+    public func code(poolId: String, username: String, purpose: CodePurpose) async throws -> VerificationCode? {
+        try readOne(VerificationCode.self, "SELECT data FROM codes WHERE pool_id = ? AND username = ? AND purpose = ?", [.text(poolId), .text(username), .text(purpose.rawValue)])
+    }
+
+    public func recordFailedAttempt(poolId: String, username: String, purpose: CodePurpose) async throws {
+        try await db.write { tx in
+            let binds: [SQLValue] = [.text(poolId), .text(username), .text(purpose.rawValue)]
+            guard let row = try tx.query("SELECT data FROM codes WHERE pool_id = ? AND username = ? AND purpose = ?", binds).first else { return }
+            var code = try Self.decode(VerificationCode.self, row)
+            code.failedAttempts += 1
+            try tx.query("UPDATE codes SET data = ? WHERE pool_id = ? AND username = ? AND purpose = ?", [try Self.encode(code)] + binds)
+        }
+    }
+
+    public func deleteCode(poolId: String, username: String, purpose: CodePurpose) async throws {
+        try await db.write { tx in
+            try tx.query("DELETE FROM codes WHERE pool_id = ? AND username = ? AND purpose = ?", [.text(poolId), .text(username), .text(purpose.rawValue)])
+        }
+    }
+}
+
+extension SQLStore: TokenStore {
+    public func putRefreshToken(_ record: RefreshTokenRecord) async throws {
+        let data = try Self.encode(record)
+        try await db.write { tx in
+            try tx.query("INSERT INTO refresh_tokens(origin_jti, token_hash, pool_id, username, revoked, data) VALUES (?, ?, ?, ?, ?, ?)",
+                         [.text(record.originJti), .blob(record.tokenHash), .text(record.poolId), .text(record.username), .int(record.revoked ? 1 : 0), data])
+        }
+    }
+
+    private func family(_ sql: String, _ bind: SQLValue) throws -> RefreshTokenRecord? {
+        try db.read { tx in
+            guard let row = try tx.query(sql, [bind]).first else { return nil }
+            var r = try Self.decode(RefreshTokenRecord.self, row)
+            r.revoked = row.int(1) == 1
+            return r
+        }
+    }
+
+    public func refreshToken(hash: [UInt8]) async throws -> RefreshTokenRecord? {
+        try family("SELECT data, revoked FROM refresh_tokens WHERE token_hash = ?", .blob(hash))
+    }
+
+    public func refreshFamily(originJti: String) async throws -> RefreshTokenRecord? {
+        try family("SELECT data, revoked FROM refresh_tokens WHERE origin_jti = ?", .text(originJti))
+    }
+
+    public func revokeFamily(originJti: String) async throws {
+        try await db.write { tx in
+            try tx.query("UPDATE refresh_tokens SET revoked = 1 WHERE origin_jti = ?", [.text(originJti)])
+        }
+    }
+
+    public func revokeAll(poolId: String, username: String) async throws {
+        try await db.write { tx in
+            try tx.query("UPDATE refresh_tokens SET revoked = 1 WHERE pool_id = ? AND username = ?", [.text(poolId), .text(username)])
+        }
+    }
+}
+
+extension SQLStore: SettingsStore, OnceStore {
+    public func setting(_ key: String, orInsert value: [UInt8]) async throws -> [UInt8] {
+        try await db.write { tx in
+            try tx.query("INSERT OR IGNORE INTO settings(key, value) VALUES (?, ?)", [.text(key), .blob(value)])
+            guard let stored = try tx.query("SELECT value FROM settings WHERE key = ?", [.text(key)]).first?.blob(0) else {
+                throw StoreError.corrupt("setting \(key)")
+            }
+            return stored
+        }
+    }
+
+    public func consumeOnce(id: [UInt8], expiresAt: Double) async throws -> Bool {
+        try await db.write { tx in
+            try tx.query("DELETE FROM once_markers WHERE expires_at < ?", [.double(Date().timeIntervalSince1970 - 3600)])
+            try tx.query("INSERT OR IGNORE INTO once_markers(id, expires_at) VALUES (?, ?)", [.blob(id), .double(expiresAt)])
+            return tx.changes == 1
+        }
+    }
+}
