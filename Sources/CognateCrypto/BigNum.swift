@@ -43,6 +43,8 @@ final class BigNum {
     /// Cognito's padHex, in bytes: minimal two's-complement big-endian form.
     var paddedBytes: [UInt8] { SRPMath.twosComplementBytes(minimal: bytes) }
 
+    var padHex: String { Hex.encode(paddedBytes) }
+
     /// Marks the number as secret so OpenSSL picks constant-time code paths for it.
     func markSecret() { BN_set_flags(raw, BN_FLG_CONSTTIME) }
 

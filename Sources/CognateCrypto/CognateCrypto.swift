@@ -12,6 +12,6 @@
 // - `CognitoSRP` (SRPEngine) is the server side of Cognito's SRP-6a variant on the shared,
 //   read-only `SRPGroup` (N, g, k, Montgomery context) using the `BigNum` wrapper; `SRPMath`
 //   holds Cognito's padHex/HKDF quirks and the client-side math tests use to play pycognito.
-// - `cognitoTimestamp` / `parseCognitoTimestamp` handle the TIMESTAMP the client signs.
+// - The TIMESTAMP format the client signs is CognateCore's `CognitoTimestamp` (pure, no crypto).
 // Errors surface as CognateCore's `CryptoFailure`; OpenSSL's error queue is drained into
 // `CryptoFailure.library` so it never leaks into a later call on the same thread.

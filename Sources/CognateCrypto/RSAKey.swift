@@ -49,9 +49,11 @@ final class RSAKey: @unchecked Sendable {
             _ = drainOpenSSLErrors()
             throw CryptoFailure.invalidKey
         }
-        let parsed = RSAKey(taking: key)
-        guard EVP_PKEY_is_a(key, cName("RSA")) == 1 else { throw CryptoFailure.invalidKey }
-        return parsed
+        guard EVP_PKEY_is_a(key, cName("RSA")) == 1 else {
+            EVP_PKEY_free(key)
+            throw CryptoFailure.invalidKey
+        }
+        return RSAKey(taking: key)
     }
 
     /// A public key from the JWK modulus and exponent (unsigned big-endian bytes).

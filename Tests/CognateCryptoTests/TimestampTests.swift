@@ -1,4 +1,5 @@
 import CognateCrypto
+import CognateCore
 import Foundation
 import Testing
 
@@ -21,32 +22,32 @@ struct TimestampVectorFile: Decodable, Sendable {
 struct TimestampTests {
     @Test("formats", arguments: TimestampVectorFile.file.valid)
     func format(vector: TimestampVectorFile.Valid) {
-        #expect(cognitoTimestamp(Date(timeIntervalSince1970: TimeInterval(vector.epochSeconds))) == vector.text)
+        #expect(CognitoTimestamp.format(Date(timeIntervalSince1970: TimeInterval(vector.epochSeconds))) == vector.text)
     }
 
     @Test("parses", arguments: TimestampVectorFile.file.valid)
     func parse(vector: TimestampVectorFile.Valid) {
-        #expect(parseCognitoTimestamp(vector.text) == Date(timeIntervalSince1970: TimeInterval(vector.epochSeconds)))
+        #expect(CognitoTimestamp.parse(vector.text) == Date(timeIntervalSince1970: TimeInterval(vector.epochSeconds)))
     }
 
     @Test("refuses", arguments: TimestampVectorFile.file.invalid)
     func refuse(vector: TimestampVectorFile.Invalid) {
-        #expect(parseCognitoTimestamp(vector.text) == nil)
+        #expect(CognitoTimestamp.parse(vector.text) == nil)
     }
 
     @Test("the contract's examples")
     func contractExamples() {
-        #expect(cognitoTimestamp(Date(timeIntervalSince1970: 1_795_293_903)) == "Sat Nov 21 20:45:03 UTC 2026")
-        #expect(cognitoTimestamp(Date(timeIntervalSince1970: 1_793_696_707)) == "Tue Nov 3 09:05:07 UTC 2026")
-        #expect(parseCognitoTimestamp("Sat Nov 21 20:45:03 UTC 2026") == Date(timeIntervalSince1970: 1_795_293_903))
-        #expect(parseCognitoTimestamp("Sat Nov 21 20:45:03 UTC 2026").map(cognitoTimestamp) == "Sat Nov 21 20:45:03 UTC 2026")
-        #expect(parseCognitoTimestamp("Tue Nov 03 09:05:07 UTC 2026") == nil)
-        #expect(parseCognitoTimestamp("Mon Nov 3 09:05:07 UTC 2026") == nil)
+        #expect(CognitoTimestamp.format(Date(timeIntervalSince1970: 1_795_293_903)) == "Sat Nov 21 20:45:03 UTC 2026")
+        #expect(CognitoTimestamp.format(Date(timeIntervalSince1970: 1_793_696_707)) == "Tue Nov 3 09:05:07 UTC 2026")
+        #expect(CognitoTimestamp.parse("Sat Nov 21 20:45:03 UTC 2026") == Date(timeIntervalSince1970: 1_795_293_903))
+        #expect(CognitoTimestamp.parse("Sat Nov 21 20:45:03 UTC 2026").map(CognitoTimestamp.format) == "Sat Nov 21 20:45:03 UTC 2026")
+        #expect(CognitoTimestamp.parse("Tue Nov 03 09:05:07 UTC 2026") == nil)
+        #expect(CognitoTimestamp.parse("Mon Nov 3 09:05:07 UTC 2026") == nil)
     }
 
     @Test("fractions of a second are dropped, not rounded")
     func truncation() {
-        #expect(cognitoTimestamp(Date(timeIntervalSince1970: 1_795_293_903.999)) == "Sat Nov 21 20:45:03 UTC 2026")
+        #expect(CognitoTimestamp.format(Date(timeIntervalSince1970: 1_795_293_903.999)) == "Sat Nov 21 20:45:03 UTC 2026")
     }
 
     @Test("every day for eight years round-trips")
@@ -55,8 +56,8 @@ struct TimestampTests {
         var seconds = 1_704_116_262
         for _ in 0..<(8 * 366) {
             let date = Date(timeIntervalSince1970: TimeInterval(seconds))
-            let text = cognitoTimestamp(date)
-            #expect(parseCognitoTimestamp(text) == date, "\(text)")
+            let text = CognitoTimestamp.format(date)
+            #expect(CognitoTimestamp.parse(text) == date, "\(text)")
             seconds += 86_400
         }
     }

@@ -8,6 +8,7 @@ struct RS256VectorFile: Decodable, Sendable {
     var privateKeyPKCS8: String
     var signingInput: String
     var signature: String
+    var nonRSAPrivateKeyPKCS8: String
 
     static let file = loadVectors("rs256-rfc7515-a2", as: RS256VectorFile.self)
 
@@ -99,6 +100,9 @@ struct TokenSigningTests {
     func malformed() throws {
         #expect(throws: CryptoFailure.invalidKey) { try signing.sign([1], kid: "bad", privateKeyDER: [0x30, 0x03, 0x02, 0x01, 0x00]) }
         #expect(throws: CryptoFailure.invalidKey) { try signing.sign([1], kid: "empty", privateKeyDER: []) }
+        #expect(throws: CryptoFailure.invalidKey) {
+            try signing.sign([1], kid: "ec", privateKeyDER: base64Bytes(RS256VectorFile.file.nonRSAPrivateKeyPKCS8))
+        }
         let key = try signing.generateKey()
         let signature = try signing.sign([1], kid: key.kid, privateKeyDER: key.privateKeyDER)
         for jwk in [

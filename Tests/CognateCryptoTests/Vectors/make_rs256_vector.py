@@ -4,7 +4,8 @@
 The RFC gives the key as JWK components; CognateCrypto stores private keys as PKCS#8 DER, so
 this script converts the key with the `cryptography` package and checks, before writing, that
 signing the RFC's signing input with it reproduces the RFC's signature (RSASSA-PKCS1-v1_5 is
-deterministic), so a mistyped component cannot slip into the vector.
+deterministic), so a mistyped component cannot slip into the vector. It also records a P-256
+PKCS#8 key (fixed scalar) that the RSA signer must refuse.
 """
 
 import base64
@@ -12,7 +13,7 @@ import json
 import os
 
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import padding, rsa
+from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 
 JWK = {
     "kty": "RSA",
@@ -46,12 +47,16 @@ def main():
     assert base64.urlsafe_b64encode(signature).rstrip(b"=").decode() == SIGNATURE
     der = key.private_bytes(serialization.Encoding.DER, serialization.PrivateFormat.PKCS8,
                             serialization.NoEncryption())
+    # A well-formed PKCS#8 key of another type, which the RS256 signer must refuse.
+    ec_der = ec.derive_private_key(0xC0611A7E, ec.SECP256R1()).private_bytes(
+        serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
     out = {
         "source": "RFC 7515 Appendix A.2 (RS256); privateKeyPKCS8 converted by make_rs256_vector.py",
         "jwk": {"kty": "RSA", "n": JWK["n"], "e": JWK["e"]},
         "privateKeyPKCS8": base64.b64encode(der).decode(),
         "signingInput": SIGNING_INPUT,
         "signature": SIGNATURE,
+        "nonRSAPrivateKeyPKCS8": base64.b64encode(ec_der).decode(),
     }
     path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "rs256-rfc7515-a2.json")
     with open(path, "w", encoding="utf-8") as f:
