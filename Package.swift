@@ -46,6 +46,17 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The load generator (bench/run drives it). Built by `swift build`; run on demand only.
+        .executableTarget(
+            name: "cognate-bench",
+            dependencies: [
+                "CognateCore", "CognateCrypto", "CognateStore", "CognateHTTP", "CognitoModel",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "bench/Sources/cognate-bench",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "CognitoModelTests", dependencies: ["CognitoModel"]),
         .testTarget(name: "CognateCoreTests", dependencies: ["CognateCore", "CognitoModel"]),
         .testTarget(name: "CognateCryptoTests", dependencies: ["CognateCrypto", "CognateCore"], resources: [.copy("Vectors")]),

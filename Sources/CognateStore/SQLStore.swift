@@ -132,6 +132,23 @@ extension SQLStore: UserStore {
         }
     }
 
+    /// Inserts many users in one transaction (bulk imports; the users must carry their index,
+    /// see `Cognate.indexed`). All or none: a taken username or alias aborts the batch.
+    public func importUsers(_ users: [User]) async throws {
+        let rows = try users.map { ($0, try Self.encode($0)) }
+        try await db.write { tx in
+            for (user, data) in rows {
+                do {
+                    try tx.query("INSERT INTO users(pool_id, username, username_key, data) VALUES (?, ?, ?, ?)",
+                                 [.text(user.poolId), .text(user.username), .text(user.index.usernameKey), data])
+                } catch let e as SQLiteError where e.isConstraint {
+                    throw StoreConflict.alreadyExists
+                }
+                try Self.writeIndex(user, tx)
+            }
+        }
+    }
+
     /// Rewrites a user's alias and search rows. A taken alias aborts the transaction.
     static func writeIndex(_ user: User, _ tx: any SQLTransaction) throws {
         let p = SQLValue.text(user.poolId), u = SQLValue.text(user.username)
