@@ -6,6 +6,9 @@ import Foundation
 /// stored as JSON next to the key columns they are found by.
 public final class SQLStore: Sendable {
     let db: SQLiteDatabase
+    /// Pools and clients are read on nearly every request and rarely change.
+    let pools = DecodeCache<UserPool>(limit: 1024)
+    let clients = DecodeCache<AppClient>(limit: 4096)
 
     /// Opens (creating if needed) and migrates the database at `path` (":memory:" for tests).
     public init(path: String) throws {
@@ -24,6 +27,12 @@ public final class SQLStore: Sendable {
 
     func readOne<T: Decodable>(_ type: T.Type, _ sql: String, _ binds: [SQLValue]) throws -> T? {
         try db.read { tx in try tx.query(sql, binds).first.map { try Self.decode(T.self, $0) } }
+    }
+
+    /// `readOne` by primary key through a decode cache.
+    func readCached<T: Decodable>(_ cache: DecodeCache<T>, _ key: String, _ sql: String) throws -> T? {
+        guard let bytes = try db.read({ tx in try tx.query(sql, [.text(key)]).first?.blob(0) }) else { return nil }
+        return try cache.value(key, bytes: bytes) { try JSONDecoder().decode(T.self, from: Data($0)) }
     }
 
     func readAll<T: Decodable>(_ type: T.Type, _ sql: String, _ binds: [SQLValue]) throws -> [T] {
@@ -46,7 +55,7 @@ extension SQLStore: PoolStore {
     }
 
     public func pool(id: String) async throws -> UserPool? {
-        try readOne(UserPool.self, "SELECT data FROM pools WHERE id = ?", [.text(id)])
+        try readCached(pools, id, "SELECT data FROM pools WHERE id = ?")
     }
 
     public func updatePool(id: String, _ body: @escaping @Sendable (inout UserPool) throws -> Void) async throws -> UserPool {
@@ -92,7 +101,7 @@ extension SQLStore: ClientStore {
     }
 
     public func client(id: String) async throws -> AppClient? {
-        try readOne(AppClient.self, "SELECT data FROM clients WHERE id = ?", [.text(id)])
+        try readCached(clients, id, "SELECT data FROM clients WHERE id = ?")
     }
 
     public func updateClient(id: String, _ body: @escaping @Sendable (inout AppClient) throws -> Void) async throws -> AppClient {

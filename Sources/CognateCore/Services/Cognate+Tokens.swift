@@ -23,8 +23,9 @@ extension Cognate {
 
     /// The public JWKS of a pool (ID and access keys).
     public func jwks(poolId: String) async throws -> [PublicJWK] {
-        guard try await store.pool(id: poolId) != nil else { throw CognitoError.poolNotFound(poolId) }
-        return try await store.signingKeys(poolId: poolId).map(\.publicKey)
+        guard let pool = try await store.pool(id: poolId) else { throw CognitoError.poolNotFound(poolId) }
+        // Through the key cache: a pool's keys never change, and reading them means unsealing nothing new.
+        return try await signingKeys(pool).map(\.key.publicKey)
     }
 
     public func pool(id: String) async throws -> UserPool? { try await store.pool(id: id) }
