@@ -16,6 +16,8 @@ final class Worker {
     let srpA: [UInt8]
     let srpBigA: [UInt8]
     var listCursor: String?
+    /// The ListUsers page size (60 as in the scenario; COGNATE_BENCH_LIST_LIMIT to see how the cost scales).
+    static let listLimit = ProcessInfo.processInfo.environment["COGNATE_BENCH_LIST_LIMIT"].flatMap(Int.init) ?? 60
     var rng = SystemRandomNumberGenerator()
 
     init(target: Target, index: Int, run: String) {
@@ -174,12 +176,12 @@ struct Scenario: Sendable {
     /// Walks the pool 60 users a page, following PaginationToken, starting over at the end.
     static let listUsers = Scenario(name: "list_users", title: "ListUsers (60 a page)", requests: 1, floor: nil, op: { w in
         let t = w.target
-        var body: [String: Any] = ["UserPoolId": t.poolId, "Limit": 60]
+        var body: [String: Any] = ["UserPoolId": t.poolId, "Limit": Worker.listLimit]
         if let cursor = w.listCursor { body["PaginationToken"] = cursor }
         let r = try t.call(w.conn, "ListUsers", body)
         guard let users = r["Users"] as? [[String: Any]] else { throw CheckFailure("ListUsers reply has no Users") }
         let next = r["PaginationToken"] as? String
-        guard users.count == 60 || (next == nil && !users.isEmpty), users.allSatisfy({ $0["Username"] is String }) else {
+        guard users.count == Worker.listLimit || (next == nil && !users.isEmpty), users.allSatisfy({ $0["Username"] is String }) else {
             throw CheckFailure("ListUsers page of \(users.count)")
         }
         w.listCursor = next
