@@ -31,10 +31,10 @@ public enum JWT {
               let headerBytes = Base64.urlDecode(String(parts[0])),
               let payloadBytes = Base64.urlDecode(String(parts[1])),
               let signature = Base64.urlDecode(String(parts[2])),
-              let header = try? JSONDecoder().decode([String: JSONValue].self, from: Data(headerBytes)),
+              case .object(let header)? = JSONValue.parse(headerBytes),
               header["alg"]?.stringValue == "RS256",
               let kid = header["kid"]?.stringValue,
-              let claims = try? JSONDecoder().decode([String: JSONValue].self, from: Data(payloadBytes))
+              case .object(let claims)? = JSONValue.parse(payloadBytes)
         else { return nil }
         let input = Array(token.utf8.prefix(parts[0].utf8.count + 1 + parts[1].utf8.count))
         return Parsed(kid: kid, claims: claims, signingInput: input, signature: signature)
