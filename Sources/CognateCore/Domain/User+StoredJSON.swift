@@ -1,68 +1,118 @@
 /// A fast path for reading a stored user. The store keeps users as the JSON that synthesized
 /// `Codable` writes; `JSONDecoder` spends ~20 µs on one, and ListUsers reads 61 per page. This
-/// reads the same JSON through `JSONValue.parse` in a few µs. It accepts only the exact shape
-/// `Codable` writes and returns nil for anything else, so the caller falls back to
-/// `JSONDecoder` and the result is always the same.
+/// reads the same JSON member by member with `JSONReader`. It accepts only the shape `Codable`
+/// writes (every member known, none repeated) and returns nil for anything else, so the caller
+/// falls back to `JSONDecoder` and the result is always the same.
 ///
 /// When a stored property is added to `User`, `PasswordRecord` or `UserIndex`, add it here:
 /// `UserStoredJSONTests` fails until the two agree.
 extension User {
     public static func fromStoredJSON(_ bytes: [UInt8]) -> User? {
-        guard case .object(let o)? = JSONValue.parse(bytes), o.count == 10 || (o.count == 9 && o["password"] == nil),
-              let poolId = o["poolId"]?.stringValue, let username = o["username"]?.stringValue, let sub = o["sub"]?.stringValue,
-              case .object(let attrs)? = o["attributes"], let statusText = o["status"]?.stringValue,
-              let status = UserStatus(rawValue: statusText), case .bool(let enabled)? = o["enabled"],
-              let createdAt = o["createdAt"]?.doubleValue, let modifiedAt = o["modifiedAt"]?.doubleValue,
-              case .object(let idx)? = o["index"], let index = UserIndex.fromStored(idx)
-        else { return nil }
-        var attributes: [String: String] = [:]
-        attributes.reserveCapacity(attrs.count)
-        for (k, v) in attrs {
-            guard let s = v.stringValue else { return nil }
-            attributes[k] = s
-        }
-        var password: PasswordRecord?
-        switch o["password"] {
-        case nil, .null?: password = nil
-        case .object(let p)?:
-            guard p.count == 3 || p.count == 4,
-                  let salt = p["salt"]?.stringValue.flatMap(Base64.decode),
-                  let sealed = p["sealedVerifier"]?.stringValue.flatMap(Base64.decode),
-                  let setAt = p["setAt"]?.doubleValue
-            else { return nil }
-            var expiresAt: Double?
-            switch p["expiresAt"] {
-            case nil, .null?: expiresAt = nil
-            case let v?:
-                guard let d = v.doubleValue else { return nil }
-                expiresAt = d
+        bytes.withUnsafeBufferPointer { buffer in
+            var r = JSONReader(bytes: buffer)
+            var poolId: String?, username: String?, sub: String?, statusText: String?
+            var attributes: [String: String]?, enabled: Bool?, createdAt: Double?, modifiedAt: Double?
+            var password: PasswordRecord?, index: UserIndex?, seenPassword = false
+            let ok = r.objectMembers { r, key in
+                switch key {
+                case "poolId" where poolId == nil: poolId = r.readString(); return poolId != nil
+                case "username" where username == nil: username = r.readString(); return username != nil
+                case "sub" where sub == nil: sub = r.readString(); return sub != nil
+                case "status" where statusText == nil: statusText = r.readString(); return statusText != nil
+                case "enabled" where enabled == nil: enabled = r.readBool(); return enabled != nil
+                case "createdAt" where createdAt == nil: createdAt = r.readDouble(); return createdAt != nil
+                case "modifiedAt" where modifiedAt == nil: modifiedAt = r.readDouble(); return modifiedAt != nil
+                case "attributes" where attributes == nil:
+                    var a: [String: String] = [:]
+                    guard r.objectMembers({ r, k in
+                        guard a[k] == nil, let v = r.readString() else { return false }
+                        a[k] = v
+                        return true
+                    }) else { return false }
+                    attributes = a
+                    return true
+                case "password" where !seenPassword:
+                    seenPassword = true
+                    if r.readNull() { return true }
+                    password = PasswordRecord.read(&r)
+                    return password != nil
+                case "index" where index == nil:
+                    index = UserIndex.read(&r)
+                    return index != nil
+                default:
+                    return false
+                }
             }
-            if p.count == 4 && p["expiresAt"] == nil { return nil }
-            password = PasswordRecord(salt: salt, sealedVerifier: sealed, setAt: setAt, expiresAt: expiresAt)
-        default: return nil
+            guard ok, r.atEnd, let poolId, let username, let sub, let attributes, let statusText,
+                  let status = UserStatus(rawValue: statusText), let enabled, let createdAt, let modifiedAt, let index
+            else { return nil }
+            return User(poolId: poolId, username: username, sub: sub, attributes: attributes, status: status, enabled: enabled,
+                        createdAt: createdAt, modifiedAt: modifiedAt, password: password, index: index)
         }
-        return User(poolId: poolId, username: username, sub: sub, attributes: attributes, status: status, enabled: enabled,
-                    createdAt: createdAt, modifiedAt: modifiedAt, password: password, index: index)
+    }
+}
+
+extension PasswordRecord {
+    static func read(_ r: inout JSONReader) -> PasswordRecord? {
+        var salt: [UInt8]?, sealed: [UInt8]?, setAt: Double?, expiresAt: Double?, seenExpiry = false
+        let ok = r.objectMembers { r, key in
+            switch key {
+            case "salt" where salt == nil: salt = r.readString().flatMap(Base64.decode); return salt != nil
+            case "sealedVerifier" where sealed == nil: sealed = r.readString().flatMap(Base64.decode); return sealed != nil
+            case "setAt" where setAt == nil: setAt = r.readDouble(); return setAt != nil
+            case "expiresAt" where !seenExpiry:
+                seenExpiry = true
+                if r.readNull() { return true }
+                expiresAt = r.readDouble()
+                return expiresAt != nil
+            default: return false
+            }
+        }
+        guard ok, let salt, let sealed, let setAt else { return nil }
+        return PasswordRecord(salt: salt, sealedVerifier: sealed, setAt: setAt, expiresAt: expiresAt)
     }
 }
 
 extension UserIndex {
-    static func fromStored(_ o: [String: JSONValue]) -> UserIndex? {
-        guard o.count == 3, let key = o["usernameKey"]?.stringValue,
-              case .array(let aliases)? = o["aliasKeys"], case .array(let search)? = o["searchKeys"]
-        else { return nil }
+    static func read(_ r: inout JSONReader) -> UserIndex? {
         var index = UserIndex()
-        index.usernameKey = key
-        index.aliasKeys.reserveCapacity(aliases.count)
-        for a in aliases {
-            guard case .object(let p) = a, p.count == 2, let attr = p["attribute"]?.stringValue, let value = p["value"]?.stringValue else { return nil }
-            index.aliasKeys.append(AliasKey(attribute: attr, value: value))
+        var hasKey = false, hasAliases = false, hasSearch = false
+        func pair(_ r: inout JSONReader) -> (String, String)? {
+            var attribute: String?, value: String?
+            guard r.objectMembers({ r, key in
+                switch key {
+                case "attribute" where attribute == nil: attribute = r.readString(); return attribute != nil
+                case "value" where value == nil: value = r.readString(); return value != nil
+                default: return false
+                }
+            }), let attribute, let value else { return nil }
+            return (attribute, value)
         }
-        index.searchKeys.reserveCapacity(search.count)
-        for s in search {
-            guard case .object(let p) = s, p.count == 2, let attr = p["attribute"]?.stringValue, let value = p["value"]?.stringValue else { return nil }
-            index.searchKeys.append(SearchKey(attribute: attr, value: value))
+        let ok = r.objectMembers { r, key in
+            switch key {
+            case "usernameKey" where !hasKey:
+                guard let k = r.readString() else { return false }
+                index.usernameKey = k
+                hasKey = true
+                return true
+            case "aliasKeys" where !hasAliases:
+                hasAliases = true
+                return r.arrayElements { r in
+                    guard let (a, v) = pair(&r) else { return false }
+                    index.aliasKeys.append(AliasKey(attribute: a, value: v))
+                    return true
+                }
+            case "searchKeys" where !hasSearch:
+                hasSearch = true
+                return r.arrayElements { r in
+                    guard let (a, v) = pair(&r) else { return false }
+                    index.searchKeys.append(SearchKey(attribute: a, value: v))
+                    return true
+                }
+            default: return false
+            }
         }
+        guard ok, hasKey, hasAliases, hasSearch else { return nil }
         return index
     }
 }

@@ -30,6 +30,7 @@ struct MicroCommand: AsyncParsableCommand {
         print("User JSON \(userJSON.count) bytes, UserPool JSON \(poolJSON.count) bytes")
         try time("encode User (JSONEncoder)", 2000) { _ = try JSONEncoder().encode(user) }
         try time("decode User (JSONDecoder)", 2000) { _ = try JSONDecoder().decode(User.self, from: userJSON) }
+        time("decode User (User.fromStoredJSON)", 5000) { _ = User.fromStoredJSON(Array(userJSON)) }
         try time("encode UserPool (JSONEncoder)", 1000) { _ = try JSONEncoder().encode(pool) }
         try time("decode UserPool (JSONDecoder)", 1000) { _ = try JSONDecoder().decode(UserPool.self, from: poolJSON) }
     }
