@@ -1,6 +1,7 @@
 import CognateCore
 import CognitoModel
 import Foundation
+import Synchronization
 
 /// The one SQL store: every storage port of the core over `SQLiteDatabase`. Entities are
 /// stored as JSON next to the key columns they are found by.
@@ -9,6 +10,8 @@ public final class SQLStore: Sendable {
     /// Pools and clients are read on nearly every request and rarely change.
     let pools = DecodeCache<UserPool>(limit: 1024)
     let clients = DecodeCache<AppClient>(limit: 4096)
+    /// When this process last purged expired once-markers.
+    let lastPurge = Mutex<Double>(0)
 
     /// Opens (creating if needed) and migrates the database at `path` (":memory:" for tests).
     public init(path: String) throws {
@@ -351,6 +354,11 @@ extension SQLStore: TokenStore {
         try family("SELECT data, revoked FROM refresh_tokens WHERE origin_jti = ?", .text(originJti))
     }
 
+    /// One column instead of the whole record: every access-token check asks this.
+    public func familyRevoked(originJti: String) async throws -> Bool? {
+        try db.read { tx in try tx.query("SELECT revoked FROM refresh_tokens WHERE origin_jti = ?", [.text(originJti)]).first.map { $0.int(0) == 1 } }
+    }
+
     public func revokeFamily(originJti: String) async throws {
         try await db.write { tx in
             try tx.query("UPDATE refresh_tokens SET revoked = 1 WHERE origin_jti = ?", [.text(originJti)])
@@ -376,8 +384,19 @@ extension SQLStore: SettingsStore, OnceStore {
     }
 
     public func consumeOnce(id: [UInt8], expiresAt: Double) async throws -> Bool {
-        try await db.write { tx in
-            try tx.query("DELETE FROM once_markers WHERE expires_at < ?", [.double(Date().timeIntervalSince1970 - 3600)])
+        // Purging scans the table (expires_at has no index), so it runs at most once a minute
+        // rather than on every sign-in. Markers are random per challenge and never asked for
+        // again once expired, so when they go is not observable.
+        let now = Date().timeIntervalSince1970
+        let purge = lastPurge.withLock { last in
+            guard now - last >= 60 else { return false }
+            last = now
+            return true
+        }
+        return try await db.write { tx in
+            if purge {
+                try tx.query("DELETE FROM once_markers WHERE expires_at < ?", [.double(now - 3600)])
+            }
             try tx.query("INSERT OR IGNORE INTO once_markers(id, expires_at) VALUES (?, ?)", [.blob(id), .double(expiresAt)])
             return tx.changes == 1
         }

@@ -109,7 +109,7 @@ extension Cognate {
             throw CognitoError(.notAuthorized, "Access Token does not have required scopes")
         }
         guard let originJti = jwt.claims["origin_jti"]?.stringValue,
-              let family = try await store.refreshFamily(originJti: originJti), !family.revoked
+              try await store.familyRevoked(originJti: originJti) == false
         else { throw CognitoError.accessTokenRevoked }
         guard let username = jwt.claims["username"]?.stringValue,
               let user = try await store.user(poolId: pool.id, usernameKey: key(username, pool)), user.sub == jwt.claims["sub"]?.stringValue

@@ -1,10 +1,14 @@
+import Foundation
+
 /// Base64 and base64url (tokens, secret hashes, JWKs, stored bytes), over bytes: the JWT
 /// paths run these several times per request, and the Foundation detour through string
 /// replacement cost more than the RSA verification beside it.
 ///
-/// Decoding is exactly as lenient as Foundation's `Data(base64Encoded:)` was: padding is
-/// required (base64url pads the text first, as before), unused trailing bits are ignored, and
-/// anything else — whitespace included — is refused. base64url decoding accepts either alphabet.
+/// Decoding gives exactly what the Foundation code before it gave: canonical input (length a
+/// multiple of four, at most two '=' at the end; base64url without '=') is decoded here, with
+/// unused trailing bits ignored as Foundation does; anything else goes to Foundation itself,
+/// quirks included ("QQ===" decodes there, "====" gives one zero byte). base64url accepts
+/// either alphabet, as the old character replacement did.
 public enum Base64 {
     static let standard = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
     static let url = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
@@ -23,15 +27,38 @@ public enum Base64 {
     public static func encode(_ bytes: [UInt8]) -> String { encode(bytes, alphabet: standard, pad: true) }
 
     public static func decode(_ text: String) -> [UInt8]? {
-        var text = text
-        return text.withUTF8 { decode($0, table: standardTable, padTo4: false) }
+        var copy = text
+        let fast: [UInt8]?? = copy.withUTF8 { canonical($0, url: false) ? .some(decode($0, table: standardTable, padTo4: false)) : nil }
+        if let fast { return fast }
+        return Data(base64Encoded: text).map { [UInt8]($0) }
     }
 
     public static func urlEncode(_ bytes: [UInt8]) -> String { encode(bytes, alphabet: url, pad: false) }
 
     public static func urlDecode(_ text: String) -> [UInt8]? {
-        var text = text
-        return text.withUTF8 { decode($0, table: eitherTable, padTo4: true) }
+        var copy = text
+        let fast: [UInt8]?? = copy.withUTF8 { canonical($0, url: true) ? .some(decode($0, table: eitherTable, padTo4: true)) : nil }
+        if let fast { return fast }
+        var s = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        while s.count % 4 != 0 { s.append("=") }
+        return Data(base64Encoded: s).map { [UInt8]($0) }
+    }
+
+    /// Whether `input` has the shape every encoder produces, where this decoder and
+    /// Foundation's agree: '=' only as the last one or two of a multiple of four (none at all
+    /// for base64url, whose length must then not be 1 mod 4). The characters are checked while
+    /// decoding.
+    static func canonical(_ input: UnsafeBufferPointer<UInt8>, url: Bool) -> Bool {
+        var pads = 0
+        while pads < input.count && input[input.count - 1 - pads] == UInt8(ascii: "=") { pads += 1 }
+        if url { return pads == 0 && input.count % 4 != 1 }
+        return pads <= 2 && input.count % 4 == 0
+    }
+
+    /// base64url over bytes already in hand (the parts of a JWT).
+    static func urlDecode(_ input: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
+        if canonical(input, url: true) { return decode(input, table: eitherTable, padTo4: true) }
+        return urlDecode(String(decoding: input, as: UTF8.self))
     }
 
     private static func encode(_ bytes: [UInt8], alphabet: [UInt8], pad: Bool) -> String {

@@ -1,12 +1,14 @@
 /// A direct JSON parser for `JSONValue`, used on every JWT a request presents. Decoding claims
 /// through `JSONDecoder` tried each case in turn and threw on every miss, which cost more than
-/// the token's RSA verification. Same results as that decoding for every valid document:
-/// integral numbers become `.int` (as `1.0` and `1e3` did), the first of duplicate keys wins,
-/// and anything that is not JSON (or not UTF-8) is nil.
+/// the token's RSA verification. Same results as that decoding: integral numbers become
+/// `.int` (as `1.0` and `1e3` did), the first of duplicate keys wins, a leading byte-order
+/// mark and one trailing comma in an array or object are accepted (as Foundation's parser
+/// does), and anything else that is not JSON (or not UTF-8) is nil.
 extension JSONValue {
     public static func parse(_ bytes: [UInt8]) -> JSONValue? {
         bytes.withUnsafeBufferPointer { buffer in
             var p = JSONReader(bytes: buffer)
+            p.skipByteOrderMark()
             guard let value = p.value(depth: 0) else { return nil }
             p.skipSpace()
             return p.at == buffer.count ? value : nil
@@ -23,6 +25,18 @@ struct JSONReader {
     static let maxDepth = 64
 
     init(bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
+
+    /// After a comma: consumes `close` if it is next.
+    mutating func closes(_ close: UInt8) -> Bool {
+        skipSpace()
+        guard at < bytes.count, bytes[at] == close else { return false }
+        at += 1
+        return true
+    }
+
+    mutating func skipByteOrderMark() {
+        if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { at = 3 }
+    }
 
     mutating func skipSpace() {
         while at < bytes.count, bytes[at] == 0x20 || bytes[at] == 0x0A || bytes[at] == 0x0D || bytes[at] == 0x09 { at += 1 }
@@ -69,7 +83,12 @@ struct JSONReader {
             if members[key] == nil { members[key] = v }
             skipSpace()
             guard at < bytes.count else { return nil }
-            if bytes[at] == UInt8(ascii: ",") { at += 1; continue }
+            if bytes[at] == UInt8(ascii: ",") {
+                at += 1
+                // A trailing comma, as Foundation's parser accepts.
+                if closes(UInt8(ascii: "}")) { return .object(members) }
+                continue
+            }
             if bytes[at] == UInt8(ascii: "}") { at += 1; return .object(members) }
             return nil
         }
@@ -88,7 +107,12 @@ struct JSONReader {
             items.append(v)
             skipSpace()
             guard at < bytes.count else { return nil }
-            if bytes[at] == UInt8(ascii: ",") { at += 1; continue }
+            if bytes[at] == UInt8(ascii: ",") {
+                at += 1
+                // A trailing comma, as Foundation's parser accepts.
+                if closes(UInt8(ascii: "]")) { return .array(items) }
+                continue
+            }
             if bytes[at] == UInt8(ascii: "]") { at += 1; return .array(items) }
             return nil
         }
@@ -218,7 +242,12 @@ struct JSONReader {
             guard body(&self, key) else { return false }
             skipSpace()
             guard at < bytes.count else { return false }
-            if bytes[at] == UInt8(ascii: ",") { at += 1; continue }
+            if bytes[at] == UInt8(ascii: ",") {
+                at += 1
+                // A trailing comma, as Foundation's parser accepts.
+                if closes(UInt8(ascii: "}")) { return true }
+                continue
+            }
             if bytes[at] == UInt8(ascii: "}") { at += 1; return true }
             return false
         }
@@ -238,7 +267,12 @@ struct JSONReader {
             guard body(&self) else { return false }
             skipSpace()
             guard at < bytes.count else { return false }
-            if bytes[at] == UInt8(ascii: ",") { at += 1; continue }
+            if bytes[at] == UInt8(ascii: ",") {
+                at += 1
+                // A trailing comma, as Foundation's parser accepts.
+                if closes(UInt8(ascii: "]")) { return true }
+                continue
+            }
             if bytes[at] == UInt8(ascii: "]") { at += 1; return true }
             return false
         }
