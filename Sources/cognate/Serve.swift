@@ -15,6 +15,7 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Region for requests without a SigV4 scope. [env: COGNATE_REGION] (default: us-east-1)") var region: String?
     @Flag(help: "Issue tokens with Cognito's issuer https://cognito-idp.REGION.amazonaws.com/POOL. [env: COGNATE_COGNITO_ISSUER=1]") var cognitoIssuer = false
     @Flag(help: "Development mode: serve GET /_dev/outbox with every code and message. [env: COGNATE_DEV=1]") var dev = false
+    @Option(help: "Folder of *.mustache files replacing the hosted UI's templates (all of them). [env: COGNATE_UI_TEMPLATES]") var uiTemplates: String?
     @Option(help: "Log level (trace, debug, info, notice, warning, error). [env: COGNATE_LOG_LEVEL] (default: info)") var logLevel: String?
 
     func run() async throws {
@@ -30,6 +31,7 @@ struct Serve: AsyncParsableCommand {
         config.cognitoIssuer = cognitoIssuer || flag("COGNATE_COGNITO_ISSUER")
         config.dev = dev || flag("COGNATE_DEV")
         config.masterKey = env["COGNATE_MASTER_KEY"]
+        config.uiTemplatesDirectory = uiTemplates ?? env["COGNATE_UI_TEMPLATES"]
 
         var logger = Logger(label: "cognate")
         logger.logLevel = (logLevel ?? env["COGNATE_LOG_LEVEL"]).flatMap(Logger.Level.init(rawValue:)) ?? .info
