@@ -66,7 +66,7 @@ extension Cognate {
         let password = try Self.param(params, "PASSWORD")
         try checkSecretHash(client, username: name, given: params["SECRET_HASH"])
         let user = try await signInCandidate(name, client: client, pool: pool)
-        guard try passwordMatches(password, user: user, pool: pool) else { throw CognitoError.incorrectCredentials }
+        guard try await passwordMatches(password, user: user, pool: pool) else { throw CognitoError.incorrectCredentials }
         return try await afterPassword(user, client: client, pool: pool)
     }
 
@@ -170,7 +170,7 @@ extension Cognate {
         try checkRequired(merged, pool: pool)
         try checkPolicy(newPassword, pool: pool)
         try await spend(state, failure: .sessionExpired)
-        let record = try passwordRecord(newPassword, pool: pool, username: user.username, temporary: false)
+        let record = try await passwordRecord(newPassword, pool: pool, username: user.username, temporary: false)
         return try await updateUser(pool, user) { u in
             Self.applyAttributeChanges(changes, to: &u, explicitVerification: false)
             u.password = record

@@ -41,7 +41,7 @@ extension Cognate {
     public func hostedSignIn(username: String, password: String, client: AppClient, pool: UserPool) async throws -> HostedSignIn {
         guard !username.isEmpty, !password.isEmpty else { throw CognitoError.incorrectCredentials }
         let user = try await signInCandidate(username, client: client, pool: pool)
-        guard try passwordMatches(password, user: user, pool: pool) else { throw CognitoError.incorrectCredentials }
+        guard try await passwordMatches(password, user: user, pool: pool) else { throw CognitoError.incorrectCredentials }
         if let step = try passwordChallenge(user, client: client, pool: pool), let session = step.session {
             return .newPasswordRequired(session: session, username: user.username, requiredAttributes: missingRequiredAttributes(user, pool: pool))
         }

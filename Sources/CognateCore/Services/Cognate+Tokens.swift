@@ -67,14 +67,15 @@ extension Cognate {
         if isOAuth { access["version"] = .int(2) }
 
         let idKey = try await key(.idToken, pool), accessKey = try await key(.accessToken, pool)
-        let accessToken = try JWT.sign(claims: access, kid: accessKey.key.kid, key: accessKey.privateDER, signer: deps.signing)
-        var idToken: String?
-        if !isOAuth || scopes.contains("openid") {
-            if isOAuth {
-                id["at_hash"] = .string(atHash(accessToken))
-                if let nonce = oauth?.nonce { id["nonce"] = .string(nonce) }
-            }
-            idToken = try JWT.sign(claims: id, kid: idKey.key.kid, key: idKey.privateDER, signer: deps.signing)
+        // The ID token (only with openid for OAuth) is signed after the access token: at_hash covers it.
+        var idClaims: [String: JSONValue]? = !isOAuth || scopes.contains("openid") ? id : nil
+        if isOAuth, let nonce = oauth?.nonce { idClaims?["nonce"] = .string(nonce) }
+        let signing = deps.signing, digests = deps.digests, accessClaims = access, finalIdClaims = idClaims, withAtHash = isOAuth
+        let (idToken, accessToken) = try await deps.compute.run { () throws -> (String?, String) in
+            let accessToken = try JWT.sign(claims: accessClaims, kid: accessKey.key.kid, key: accessKey.privateDER, signer: signing)
+            guard var claims = finalIdClaims else { return (nil, accessToken) }
+            if withAtHash { claims["at_hash"] = .string(Self.atHash(accessToken, digests: digests)) }
+            return (try JWT.sign(claims: claims, kid: idKey.key.kid, key: idKey.privateDER, signer: signing), accessToken)
         }
 
         var refreshToken: String?
@@ -96,8 +97,8 @@ extension Cognate {
     }
 
     /// OIDC at_hash: base64url of the left half of SHA-256 over the access token's ASCII.
-    func atHash(_ accessToken: String) -> String {
-        Base64.urlEncode(Array(deps.digests.sha256(Array(accessToken.utf8)).prefix(16)))
+    static func atHash(_ accessToken: String, digests: any Digests) -> String {
+        Base64.urlEncode(Array(digests.sha256(Array(accessToken.utf8)).prefix(16)))
     }
 
     /// Standard attributes carry their OIDC types in tokens; custom ones stay strings.
