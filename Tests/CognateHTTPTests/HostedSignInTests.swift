@@ -217,6 +217,15 @@ import Testing
             let back = try await b.signIn(app, username: "fay", password: "Passw0rd!")
             #expect(back.setCookies.contains { $0.hasPrefix("cognito=") && $0.contains("Secure") })
         }
+        // Behind a TLS proxy that says so.
+        try await TestServer.make().run { c in
+            let app = try await c.oauthPool()
+            var b = Browser(c)
+            let page = try await b.get("/login?" + app.authorizeQuery(), headers: [.init("X-Forwarded-Proto")!: "https"])
+            #expect(page.setCookies.contains { $0.hasPrefix("XSRF-TOKEN=") && $0.contains("Secure") })
+            var plain = Browser(c)
+            #expect(try await plain.get("/login?" + app.authorizeQuery()).setCookies.allSatisfy { !$0.contains("Secure") })
+        }
     }
 
     @Test func everyFormNeedsItsCSRFToken() async throws {

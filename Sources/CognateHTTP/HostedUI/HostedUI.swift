@@ -18,6 +18,7 @@ struct HostedUI: Sendable {
     let cognate: Cognate
     let pages: PageRenderer
     let csrfKey: [UInt8]
+    /// The public URL is https: cookies are Secure whatever the hop to this server was.
     let secureCookies: Bool
     let defaultRegion: String
     let maxBodySize: Int
@@ -64,6 +65,8 @@ struct HostedUI: Sendable {
         var cookies: Cookies
         var hostPoolId: String?
         var ctx: CallContext
+        /// Served over https (the public URL, or a TLS proxy's X-Forwarded-Proto): cookies get Secure.
+        var https = false
         var setCookies: [Cookie] = []
 
         func field(_ name: String) -> String { (form[name] ?? "").trimmingCharacters(in: .whitespacesAndNewlines) }
@@ -76,6 +79,7 @@ struct HostedUI: Sendable {
         var request = request
         let ctx = CallContext(region: defaultRegion, requestId: UUID().uuidString.lowercased())
         var visit = Visit(query: FormEncoding.decode(request.uri.query ?? ""), form: [:], cookies: request.cookies, hostPoolId: nil, ctx: ctx)
+        visit.https = secureCookies || request.headers[.init("X-Forwarded-Proto")!]?.lowercased() == "https"
         do {
             let host = request.headers[.init("Host")!] ?? request.head.authority ?? ""
             visit.hostPoolId = try await cognate.poolId(forHost: host)
@@ -132,7 +136,7 @@ struct HostedUI: Sendable {
         if let value = v.cookies[WebSecurity.csrfCookie]?.value, value.count >= 32 { return csrfToken(for: value) }
         if let set = v.setCookies.first(where: { $0.name == WebSecurity.csrfCookie }) { return csrfToken(for: set.value) }
         let value = Base64.urlEncode(cognate.deps.random.bytes(count: 32))
-        v.setCookies.append(WebSecurity.csrfCookie(value, secure: secureCookies))
+        v.setCookies.append(WebSecurity.csrfCookie(value, secure: v.https))
         return csrfToken(for: value)
     }
 
@@ -207,7 +211,7 @@ struct HostedUI: Sendable {
     func signedIn(_ user: User, _ flow: Flow, _ v: inout Visit) async throws -> Response {
         if let old = v.cookies[WebSecurity.sessionCookie]?.value, !old.isEmpty { try? await cognate.endHostedSession(old) }
         let (session, response) = try await cognate.finishHostedSignIn(flow.auth, user: user)
-        v.setCookies.append(WebSecurity.sessionCookie(session, secure: secureCookies))
+        v.setCookies.append(WebSecurity.sessionCookie(session, secure: v.https))
         return redirect(response, v)
     }
 
@@ -483,7 +487,7 @@ struct HostedUI: Sendable {
         }
         _ = (client, pool)
         if let cookie = v.cookies[WebSecurity.sessionCookie]?.value, !cookie.isEmpty { try await cognate.endHostedSession(cookie) }
-        v.setCookies.append(WebSecurity.expiredSessionCookie(secure: secureCookies))
+        v.setCookies.append(WebSecurity.expiredSessionCookie(secure: v.https))
         switch target {
         case .logoutURI(let uri):
             return redirect(uri, v)
