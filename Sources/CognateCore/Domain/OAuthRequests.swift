@@ -114,8 +114,6 @@ public enum HostedSignIn: Sendable {
 
 /// The outcome of the hosted sign-up form.
 public struct HostedSignUp: Sendable {
-    /// The stored username (a UUID in pools that sign in by email or phone).
-    public var username: String
     public var delivery: CodeDeliveryDetailsType?
     /// The message carries a link (CONFIRM_WITH_LINK), not a code to type.
     public var byLink: Bool

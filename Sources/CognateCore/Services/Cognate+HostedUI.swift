@@ -79,7 +79,7 @@ extension Cognate {
             expiresAt: now + Self.signUpTicketLifetime, nonce: deps.random.uuid()
         ))
         let byLink = r.codeDeliveryDetails?.deliveryMedium == "EMAIL" && pool.type.verificationMessageTemplate?.defaultEmailOption == "CONFIRM_WITH_LINK"
-        return HostedSignUp(username: stored, delivery: r.codeDeliveryDetails, byLink: byLink, ticket: ticket)
+        return HostedSignUp(delivery: r.codeDeliveryDetails, byLink: byLink, ticket: ticket)
     }
 
     /// Confirms a sign-up with its code. With the ticket the sign-up form gave this browser, the
@@ -135,8 +135,9 @@ extension Cognate {
         return Base64.encode(deps.digests.hmacSHA256(key: Array(secret.utf8), data: Array((username + client.id).utf8)))
     }
 
-    /// The model's constraints, as the API dispatcher applies them to wire requests.
-    static func validate(_ input: some ModelShape) throws {
+    /// The model's constraints: what the API dispatcher applies to every wire request, and the
+    /// hosted pages to the requests they make on the user's behalf.
+    public static func validate(_ input: some ModelShape) throws {
         let errors = input.validationErrors()
         if !errors.isEmpty { throw CognitoError(.invalidParameter, ValidationError.summary(errors)) }
     }

@@ -105,7 +105,6 @@ struct HostedUI: Sendable {
     /// An OAuth request whose client and redirect URI were checked: from here on, refusals go back to the app.
     struct Flow: Sendable {
         var auth: Authorization
-        var request: AuthorizeRequest
         /// The flow's parameters, encoded for the links and forms of the next pages.
         var query: String
         var client: AppClient { auth.client }
@@ -125,7 +124,7 @@ struct HostedUI: Sendable {
         do {
             let auth = try cognate.authorization(r, client: client, pool: pool, redirectURI: uri)
             let query = FormEncoding.encode(Self.flowParameters.compactMap { k in v.query[k].map { (k, $0) } })
-            return Flow(auth: auth, request: r, query: query)
+            return Flow(auth: auth, query: query)
         } catch let e as CognitoError {
             throw Early(response: oauthErrorRedirect(uri, error: OAuthError.authorizeCode(e), description: e.message, state: r.state, fragment: r.responseType == "token"))
         }
@@ -148,12 +147,11 @@ struct HostedUI: Sendable {
         guard let cookie = v.cookies[WebSecurity.csrfCookie]?.value, cookie.count >= 32,
               constantTimeEquals(Array(v.field("_csrf").utf8), Array(csrfToken(for: cookie).utf8))
         else {
-            var page = ErrorPage(
+            let page = ErrorPage(
                 brand: await brand(flow.pool, flow.client), heading: "This form has expired",
                 text: "For your security the form could not be accepted. Please go back to the start and try again.",
                 code: "invalid_csrf_token", linkURL: flow.url("/login"), linkText: "Start again"
             )
-            if flow.auth.silent { page.linkURL = nil }
             throw Early(response: respond(page, status: .forbidden, v))
         }
     }
@@ -476,16 +474,15 @@ struct HostedUI: Sendable {
     // MARK: - Sign-out, errors, logos
 
     func logout(_ v: inout Visit) async throws -> Response {
-        let (client, pool, target): (AppClient, UserPool, LogoutTarget)
+        let target: LogoutTarget
         do {
-            (client, pool, target) = try await cognate.checkLogout(
+            (_, _, target) = try await cognate.checkLogout(
                 clientId: v.query["client_id"], logoutURI: v.query["logout_uri"], redirectURI: v.query["redirect_uri"], hostPoolId: v.hostPoolId
             )
         } catch let e as CognitoError {
             let known = try? await cognate.hostedClient(clientId: v.query["client_id"], hostPoolId: v.hostPoolId)
             return await errorResponse(e, visit: v, pool: known?.1, client: known?.0)
         }
-        _ = (client, pool)
         if let cookie = v.cookies[WebSecurity.sessionCookie]?.value, !cookie.isEmpty { try await cognate.endHostedSession(cookie) }
         v.setCookies.append(WebSecurity.expiredSessionCookie(secure: v.https))
         switch target {
