@@ -29,7 +29,7 @@ public struct Bootstrap {
             store: store, random: random, time: SystemTime(), digests: digests, atRest: atRest,
             sessions: try AESGCMBox(key: sessionKey, random: random),
             codeHashKey: digests.hmacSHA256(key: master, data: Array("cognate code hash key".utf8)),
-            signing: OpenSSLTokenSigning(random: random), srp: CognitoSRP(), delivery: delivery,
+            signing: OpenSSLTokenSigning(random: random), srp: CognitoSRP(), delivery: delivery, compute: ThreadPoolCompute(),
             config: CoreConfig(publicURL: config.resolvedPublicURL, cognitoIssuer: config.cognitoIssuer)
         )
     }

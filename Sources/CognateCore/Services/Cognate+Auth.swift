@@ -66,7 +66,7 @@ extension Cognate {
         let password = try Self.param(params, "PASSWORD")
         try checkSecretHash(client, username: name, given: params["SECRET_HASH"])
         let user = try await signInCandidate(name, client: client, pool: pool)
-        guard try passwordMatches(password, user: user, pool: pool) else { throw CognitoError.incorrectCredentials }
+        guard try await passwordMatches(password, user: user, pool: pool) else { throw CognitoError.incorrectCredentials }
         return try await afterPassword(user, client: client, pool: pool)
     }
 
@@ -85,6 +85,12 @@ extension Cognate {
 
     /// After a correct password: a forced password change, or tokens.
     func afterPassword(_ user: User, client: AppClient, pool: UserPool) async throws -> AuthStep {
+        if let challenge = try passwordChallenge(user, client: client, pool: pool) { return challenge }
+        return AuthStep(challengeParameters: [:], authenticationResult: try await issueTokens(user: user, pool: pool, client: client, authTime: now))
+    }
+
+    /// The challenge a user must answer after a correct password, if any.
+    func passwordChallenge(_ user: User, client: AppClient, pool: UserPool) throws -> AuthStep? {
         if user.status == .forceChangePassword {
             if let expires = user.password?.expiresAt, expires <= now {
                 throw CognitoError(.notAuthorized, "Temporary password has expired and must be reset by an administrator.")
@@ -95,9 +101,7 @@ extension Cognate {
             )
             var shown = user.attributes
             shown.removeValue(forKey: "sub")
-            let required = (pool.type.schemaAttributes ?? [])
-                .filter { $0.required == true && $0.name != "sub" && (user.attributes[$0.name ?? ""] ?? "").isEmpty }
-                .compactMap { $0.name.map { "userAttributes." + $0 } }
+            let required = missingRequiredAttributes(user, pool: pool).map { "userAttributes." + $0 }
             return AuthStep(
                 challengeName: "NEW_PASSWORD_REQUIRED", session: try seal(state),
                 challengeParameters: [
@@ -107,7 +111,7 @@ extension Cognate {
                 ]
             )
         }
-        return AuthStep(challengeParameters: [:], authenticationResult: try await issueTokens(user: user, pool: pool, client: client, authTime: now))
+        return nil
     }
 
     func refreshAuth(_ params: [String: String], client: AppClient, pool: UserPool) async throws -> AuthStep {
@@ -142,6 +146,12 @@ extension Cognate {
     }
 
     func answerNewPassword(_ responses: [String: String], session: String?, client: AppClient, pool: UserPool) async throws -> AuthStep {
+        let user = try await completeNewPassword(responses, session: session, client: client, pool: pool)
+        return AuthStep(challengeParameters: [:], authenticationResult: try await issueTokens(user: user, pool: pool, client: client, authTime: now))
+    }
+
+    /// Checks a NEW_PASSWORD_REQUIRED answer and sets the new password (and any attributes given).
+    func completeNewPassword(_ responses: [String: String], session: String?, client: AppClient, pool: UserPool) async throws -> User {
         let name = try Self.param(responses, "USERNAME")
         let newPassword = try Self.param(responses, "NEW_PASSWORD")
         guard let session else { throw CognitoError.invalidParameter("Missing required parameter Session") }
@@ -160,13 +170,12 @@ extension Cognate {
         try checkRequired(merged, pool: pool)
         try checkPolicy(newPassword, pool: pool)
         try await spend(state, failure: .sessionExpired)
-        let record = try passwordRecord(newPassword, pool: pool, username: user.username, temporary: false)
-        let updated = try await updateUser(pool, user) { u in
+        let record = try await passwordRecord(newPassword, pool: pool, username: user.username, temporary: false)
+        return try await updateUser(pool, user) { u in
             Self.applyAttributeChanges(changes, to: &u, explicitVerification: false)
             u.password = record
             u.status = .confirmed
         }
-        return AuthStep(challengeParameters: [:], authenticationResult: try await issueTokens(user: updated, pool: pool, client: client, authTime: now))
     }
 
     static func jsonString<T: Encodable>(_ value: T) -> String {

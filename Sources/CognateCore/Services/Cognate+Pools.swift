@@ -24,7 +24,8 @@ extension Cognate {
 
         var keys: [StoredSigningKey] = []
         for purpose in [KeyPurpose.idToken, .accessToken] {
-            let generated = try deps.signing.generateKey()
+            let signing = deps.signing
+            let generated = try await deps.compute.run { try signing.generateKey() }
             let sealed = try deps.atRest.seal(generated.privateKeyDER, aad: Array("key:\(id)".utf8))
             keys.append(StoredSigningKey(poolId: id, purpose: purpose, publicKey: generated.publicKey, sealedPrivateKey: sealed, createdAt: t))
         }
@@ -34,7 +35,9 @@ extension Cognate {
 
     public func describeUserPool(_ input: DescribeUserPoolRequest, _ ctx: CallContext) async throws -> DescribeUserPoolResponse {
         let pool = try await requirePool(input.userPoolId)
-        return DescribeUserPoolResponse(userPool: describe(pool, users: try await store.userCount(poolId: pool.id)))
+        var type = describe(pool, users: try await store.userCount(poolId: pool.id))
+        (type.domain, type.customDomain) = try await domainNames(pool)
+        return DescribeUserPoolResponse(userPool: type)
     }
 
     public func updateUserPool(_ input: UpdateUserPoolRequest, _ ctx: CallContext) async throws -> UpdateUserPoolResponse {

@@ -32,12 +32,14 @@ public struct Dependencies: Sendable {
     public var signing: any TokenSigning
     public var srp: any SRPEngine
     public var delivery: any MessageDelivery
+    /// Where modexps and RSA operations run.
+    public var compute: any ComputeExecutor
     public var config: CoreConfig
 
     public init(
         store: any CognateStorage, random: any RandomSource, time: any TimeSource, digests: any Digests,
         atRest: any SecretBox, sessions: any SecretBox, codeHashKey: [UInt8], signing: any TokenSigning,
-        srp: any SRPEngine, delivery: any MessageDelivery, config: CoreConfig
+        srp: any SRPEngine, delivery: any MessageDelivery, compute: any ComputeExecutor = InlineCompute(), config: CoreConfig
     ) {
         self.store = store
         self.random = random
@@ -49,6 +51,7 @@ public struct Dependencies: Sendable {
         self.signing = signing
         self.srp = srp
         self.delivery = delivery
+        self.compute = compute
         self.config = config
     }
 }
