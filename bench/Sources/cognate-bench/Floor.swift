@@ -61,6 +61,7 @@ enum Floor {
             Figure(name: "password_auth", what: "1 modexp (verifier from the password) + 2 RS256 signatures", cpuSeconds: verifier + 2 * sign),
             Figure(name: "refresh", what: "2 RS256 signatures", cpuSeconds: 2 * sign),
             Figure(name: "get_user", what: "1 RS256 verification", cpuSeconds: verify),
+            Figure(name: "client_credentials", what: "1 RS256 signature", cpuSeconds: sign),
             Figure(name: "verifier", what: "1 modexp (the new password's verifier)", cpuSeconds: verifier),
         ]
     }

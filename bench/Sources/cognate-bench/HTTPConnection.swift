@@ -119,7 +119,10 @@ final class HTTPConnection {
         var headers: [String: String] = [:]
         for line in lines {
             guard let colon = line.firstIndex(of: ":") else { continue }
-            headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+            let name = line[..<colon].lowercased()
+            let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+            // Several Set-Cookie lines are kept, one per line.
+            if let earlier = headers[name], name == "set-cookie" { headers[name] = earlier + "\n" + value } else { headers[name] = value }
         }
         let http10 = statusLine[0] == "HTTP/1.0"
         let closeAfter = headers["connection"]?.lowercased() == "close" || (http10 && headers["connection"]?.lowercased() != "keep-alive")
@@ -190,7 +193,21 @@ enum Requests {
         return Array(head.utf8) + [UInt8](payload)
     }
 
-    static func get(_ path: String, port: UInt16) -> [UInt8] {
-        Array("GET \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nAccept: application/json\r\n\r\n".utf8)
+    static func get(_ path: String, port: UInt16, headers: [(String, String)] = []) -> [UInt8] {
+        var head = "GET \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nAccept: application/json\r\n"
+        for (k, v) in headers { head += "\(k): \(v)\r\n" }
+        return Array((head + "\r\n").utf8)
     }
+
+    /// A form POST (the hosted UI's forms, the token endpoint).
+    static func form(_ path: String, _ fields: [(String, String)], port: UInt16, headers: [(String, String)] = []) -> [UInt8] {
+        let body = fields.map { "\(formEscape($0.0))=\(formEscape($0.1))" }.joined(separator: "&")
+        var head = "POST \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+        for (k, v) in headers { head += "\(k): \(v)\r\n" }
+        head += "Content-Length: \(body.utf8.count)\r\n\r\n"
+        return Array((head + body).utf8)
+    }
+
+    static let formSafe = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-._~"))
+    static func formEscape(_ s: String) -> String { s.addingPercentEncoding(withAllowedCharacters: formSafe) ?? s }
 }

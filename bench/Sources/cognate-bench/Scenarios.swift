@@ -56,7 +56,10 @@ struct Scenario: Sendable {
     /// Run before and after the timed window by every worker; must see the server refuse.
     let refusal: (@Sendable (Worker) throws -> Void)?
 
-    static let all: [Scenario] = [signUp, adminCreateUser, passwordAuth, srpAuth, refresh, getUser, adminGetUser, listUsers, jwks]
+    static let all: [Scenario] = [signUp, adminCreateUser, passwordAuth, srpAuth, refresh, getUser, adminGetUser, listUsers, jwks, codeFlow, clientCredentials]
+
+    /// Scenarios that need the OAuth endpoints (`/oauth2/token`).
+    var needsOAuth: Bool { name == "hosted_ui_code" || name == "client_credentials" }
 
     static let signUp = Scenario(name: "signup", title: "SignUp + AdminConfirmSignUp", requests: 2, floor: "verifier", op: { w in
         let t = w.target

@@ -18,6 +18,9 @@ final class Target: @unchecked Sendable {
     var jwks: [String: PublicJWK] = [:]
     var jwksBody: [UInt8] = []
     var notes: [String] = []
+    /// Whether the server has /oauth2/token (then `oauth` holds the clients the setup made).
+    var hasOAuth = false
+    var oauth = OAuthSetup()
 
     static let password = "Bench#Pass1"
     static let wrongPassword = "Bench#Pass2"
@@ -81,6 +84,7 @@ final class Target: @unchecked Sendable {
             users = (0..<userCount).map { String(format: "user%07d", $0) }
             try createUsers(users)
         }
+        try setUpOAuth(conn)
         let reply = try conn.send(Requests.get("/\(poolId)/.well-known/jwks.json", port: port))
         guard reply.status == 200, let keys = reply.json["keys"] as? [[String: Any]], !keys.isEmpty else {
             throw CallFailure(operation: "JWKS", status: reply.status, type: "", message: "no keys")
@@ -101,6 +105,29 @@ final class Target: @unchecked Sendable {
             accessTokens.append(tokens.access)
             refreshTokens.append(tokens.refresh ?? "")
         }
+    }
+
+    /// A resource server and two confidential clients (code flow; client_credentials), where
+    /// the server has the token endpoint: an empty POST is then a 400, not a 404.
+    private func setUpOAuth(_ conn: HTTPConnection) throws {
+        let probe = try conn.send(Requests.form("/oauth2/token", [], port: port))
+        hasOAuth = probe.status != 404 && probe.status != 405 && probe.status < 500
+        guard hasOAuth else { return }
+        try call(conn, "CreateResourceServer", [
+            "UserPoolId": poolId, "Identifier": "bench", "Name": "bench", "Scopes": [["ScopeName": "read", "ScopeDescription": "read"]],
+        ])
+        let code = try call(conn, "CreateUserPoolClient", [
+            "UserPoolId": poolId, "ClientName": "bench-web", "GenerateSecret": true, "AllowedOAuthFlowsUserPoolClient": true,
+            "AllowedOAuthFlows": ["code"], "AllowedOAuthScopes": ["openid", "email"], "SupportedIdentityProviders": ["COGNITO"],
+            "CallbackURLs": [Scenario.callback],
+        ])["UserPoolClient"] as? [String: Any] ?? [:]
+        let service = try call(conn, "CreateUserPoolClient", [
+            "UserPoolId": poolId, "ClientName": "bench-service", "GenerateSecret": true, "AllowedOAuthFlowsUserPoolClient": true,
+            "AllowedOAuthFlows": ["client_credentials"], "AllowedOAuthScopes": ["bench/read"],
+        ])["UserPoolClient"] as? [String: Any] ?? [:]
+        oauth = OAuthSetup(
+            codeClientId: code["ClientId"] as? String ?? "", codeClientSecret: code["ClientSecret"] as? String ?? "",
+            serviceClientId: service["ClientId"] as? String ?? "", serviceClientSecret: service["ClientSecret"] as? String ?? "")
     }
 
     /// Users with a permanent password, created through the API on 8 connections.
