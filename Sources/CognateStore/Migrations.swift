@@ -37,6 +37,12 @@ enum Migrations {
         CREATE TABLE hosted_sessions(id_hash BLOB PRIMARY KEY, pool_id TEXT NOT NULL, username TEXT NOT NULL, expires_at REAL NOT NULL, data BLOB NOT NULL);
         CREATE INDEX hosted_sessions_by_user ON hosted_sessions(pool_id, username);
         """,
+        // 3: expired once-markers are purged by expiry, which needs an index to not scan them
+        // all. It also marks databases whose rows may hold byte fields as base64 strings
+        // (StoredBytes), so an older binary refuses them as newer instead of misreading them.
+        """
+        CREATE INDEX once_markers_by_expiry ON once_markers(expires_at);
+        """,
     ]
 
     static func apply(_ db: SQLiteDatabase) throws {
