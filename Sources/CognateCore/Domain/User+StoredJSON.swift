@@ -57,8 +57,8 @@ extension PasswordRecord {
         var salt: [UInt8]?, sealed: [UInt8]?, setAt: Double?, expiresAt: Double?, seenExpiry = false
         let ok = r.objectMembers { r, key in
             switch key {
-            case "salt" where salt == nil: salt = r.readString().flatMap(Base64.decode); return salt != nil
-            case "sealedVerifier" where sealed == nil: sealed = r.readString().flatMap(Base64.decode); return sealed != nil
+            case "salt" where salt == nil: salt = r.readBase64(); return salt != nil
+            case "sealedVerifier" where sealed == nil: sealed = r.readBase64(); return sealed != nil
             case "setAt" where setAt == nil: setAt = r.readDouble(); return setAt != nil
             case "expiresAt" where !seenExpiry:
                 seenExpiry = true

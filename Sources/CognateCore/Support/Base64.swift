@@ -55,6 +55,12 @@ public enum Base64 {
         return pads <= 2 && input.count % 4 == 0
     }
 
+    /// Standard base64 over bytes already in hand (stored byte fields).
+    static func decode(_ input: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
+        if canonical(input, url: false) { return decode(input, table: standardTable, padTo4: false) }
+        return decode(String(decoding: input, as: UTF8.self))
+    }
+
     /// base64url over bytes already in hand (the parts of a JWT).
     static func urlDecode(_ input: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
         if canonical(input, url: true) { return decode(input, table: eitherTable, padTo4: true) }
