@@ -286,15 +286,35 @@ struct JSONReader {
 
     /// A base64 string member, decoded straight from the buffer (a sealed verifier is ~550
     /// characters; going through a String first cost more than the rest of the user).
+    /// JSONEncoder writes '/' as "\/", so that escape is undone on the way; any other escape
+    /// takes the general path.
     mutating func readBase64() -> [UInt8]? {
         skipSpace()
         guard at < bytes.count, bytes[at] == UInt8(ascii: "\"") else { return nil }
         let start = at + 1
         var end = start
-        while end < bytes.count, bytes[end] != UInt8(ascii: "\""), bytes[end] != UInt8(ascii: "\\") { end += 1 }
-        guard end < bytes.count, bytes[end] == UInt8(ascii: "\"") else { return readString().flatMap(Base64.decode) }
+        var slashes = false
+        while end < bytes.count, bytes[end] != UInt8(ascii: "\"") {
+            if bytes[end] == UInt8(ascii: "\\") {
+                guard end + 1 < bytes.count, bytes[end + 1] == UInt8(ascii: "/") else { return readString().flatMap(Base64.decode) }
+                slashes = true
+                end += 1
+            }
+            end += 1
+        }
+        guard end < bytes.count else { return nil }
         at = end + 1
-        return Base64.decode(UnsafeBufferPointer(rebasing: bytes[start..<end]))
+        let raw = UnsafeBufferPointer(rebasing: bytes[start..<end])
+        guard slashes else { return Base64.decode(raw) }
+        var text = [UInt8]()
+        text.reserveCapacity(raw.count)
+        var i = 0
+        while i < raw.count {
+            if raw[i] == UInt8(ascii: "\\") { i += 1 }
+            text.append(raw[i])
+            i += 1
+        }
+        return text.withUnsafeBufferPointer { Base64.decode($0) }
     }
 
     mutating func readDouble() -> Double? {
