@@ -25,6 +25,13 @@ enum Migrations {
         CREATE TABLE once_markers(id BLOB PRIMARY KEY, expires_at REAL NOT NULL);
         CREATE TABLE settings(key TEXT PRIMARY KEY, value BLOB NOT NULL);
         """,
+        // 2: the outbox. Messages wait here, sealed, until a node claims (state 'claimed', with a
+        // lease) and sends them; 'failed' rows stay for the operator.
+        """
+        CREATE TABLE outbox(id TEXT PRIMARY KEY, pool_id TEXT NOT NULL, payload BLOB NOT NULL, created_at REAL NOT NULL,
+            state TEXT NOT NULL, attempts INTEGER NOT NULL, next_attempt_at REAL NOT NULL, lease_until REAL, last_error TEXT);
+        CREATE INDEX outbox_due ON outbox(state, next_attempt_at);
+        """,
     ]
 
     static func apply(_ db: SQLiteDatabase) throws {

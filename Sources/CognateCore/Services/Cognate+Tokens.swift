@@ -32,7 +32,7 @@ extension Cognate {
     /// ID + access tokens, and a refresh token when `family` is nil (a new sign-in).
     func issueTokens(
         user: User, pool: UserPool, client: AppClient, authTime: Double, family: RefreshTokenRecord? = nil,
-        scopes: [String] = [Cognate.adminScope]
+        scopes: [String] = [Cognate.adminScope], source: String = "TokenGeneration_Authentication", clientMetadata: [String: String]? = nil
     ) async throws -> AuthenticationResultType {
         let t = now
         let iat = Int(t)
@@ -60,6 +60,9 @@ extension Cognate {
             "exp": .int(iat + client.accessTokenSeconds), "jti": .string(deps.random.uuid()), "username": .string(user.username),
         ]
         if !groups.isEmpty { access["cognito:groups"] = .array(groups.map { .string($0) }) }
+        try await preTokenGeneration(
+            &id, &access, user: user, pool: pool, client: client, groups: groups, scopes: scopes, source: source, clientMetadata: clientMetadata
+        )
 
         let idKey = try await key(.idToken, pool), accessKey = try await key(.accessToken, pool)
         let idToken = try JWT.sign(claims: id, kid: idKey.key.kid, key: idKey.privateDER, signer: deps.signing)

@@ -32,12 +32,14 @@ public struct Dependencies: Sendable {
     public var signing: any TokenSigning
     public var srp: any SRPEngine
     public var delivery: any MessageDelivery
+    /// Carries trigger events to the pool's functions (webhooks).
+    public var triggers: any Triggers
     public var config: CoreConfig
 
     public init(
         store: any CognateStorage, random: any RandomSource, time: any TimeSource, digests: any Digests,
         atRest: any SecretBox, sessions: any SecretBox, codeHashKey: [UInt8], signing: any TokenSigning,
-        srp: any SRPEngine, delivery: any MessageDelivery, config: CoreConfig
+        srp: any SRPEngine, delivery: any MessageDelivery, config: CoreConfig, triggers: any Triggers = NoTriggers()
     ) {
         self.store = store
         self.random = random
@@ -49,6 +51,7 @@ public struct Dependencies: Sendable {
         self.signing = signing
         self.srp = srp
         self.delivery = delivery
+        self.triggers = triggers
         self.config = config
     }
 }
