@@ -279,7 +279,8 @@ def test_validation_happens_before_lookup(endpoint):
     # The pool doesn't exist, but the bad member must be reported first.
     r = raw_call(endpoint, "AdminGetUser", {"UserPoolId": "us-east-1_abcdefghi", "Username": ""})
     body = assert_wire_error(r, "InvalidParameterException")
-    assert body.get("message", "").startswith(VALIDATION_PREFIX)
+    # An empty Username breaks both its length and its pattern: AWS lists every violation.
+    assert re.match(r"^\d+ validation errors? detected: ", body.get("message", "")), body
 
 
 def test_oversized_body_is_refused_and_server_survives(endpoint):
