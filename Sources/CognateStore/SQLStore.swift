@@ -186,14 +186,41 @@ extension SQLStore: UserStore {
     }
 
     public func searchUsers(poolId: String, attribute: String, value: String, prefix: Bool, after: SearchCursor?, limit: Int) async throws -> [User] {
-        // A prefix is a range on the index: [value, value + U+10FFFF).
-        let upper = prefix ? value + "\u{10FFFF}" : value
+        // A prefix is a range on the index: [value, successor(value)), or [value, ∞) when the
+        // prefix has no successor ("" or all U+10FFFF).
+        var range = "s.value = ?"
+        var binds: [SQLValue] = [.text(poolId), .text(attribute), .text(value)]
+        if prefix {
+            range = "s.value >= ?"
+            if let upper = Self.prefixSuccessor(value) {
+                range += " AND s.value < ?"
+                binds.append(.text(upper))
+            }
+        }
         let cursor = after ?? SearchCursor(value: "", username: "")
         return try readAll(User.self, """
             SELECT u.data FROM user_search s JOIN users u ON u.pool_id = s.pool_id AND u.username = s.username
-            WHERE s.pool_id = ? AND s.attribute = ? AND s.value >= ? AND s.value <= ? AND (s.value, s.username) > (?, ?)
+            WHERE s.pool_id = ? AND s.attribute = ? AND \(range) AND (s.value, s.username) > (?, ?)
             ORDER BY s.value, s.username LIMIT ?
-            """, [.text(poolId), .text(attribute), .text(value), .text(upper), .text(cursor.value), .text(cursor.username), .int(Int64(limit))])
+            """, binds + [.text(cursor.value), .text(cursor.username), .int(Int64(limit))])
+    }
+
+    /// The least string above every string that starts with `prefix`: the prefix with its last
+    /// scalar incremented (trailing U+10FFFF dropped). Exact because the index compares text as
+    /// UTF-8 bytes, whose order is code-point order. Appending U+10FFFF as an inclusive bound
+    /// instead would miss values that continue past a U+10FFFF right after the prefix.
+    static func prefixSuccessor(_ prefix: String) -> String? {
+        var scalars = Array(prefix.unicodeScalars)
+        while let last = scalars.popLast() {
+            let next = last.value == 0xD7FF ? 0xE000 : last.value + 1  // skip the surrogates
+            if let scalar = Unicode.Scalar(next) {
+                var view = String.UnicodeScalarView()
+                view.append(contentsOf: scalars)
+                view.append(scalar)
+                return String(view)
+            }
+        }
+        return nil
     }
 }
 

@@ -44,6 +44,7 @@ public final class SQLiteDatabase: Sendable {
     }
 
     /// Runs `body` in an immediate transaction on the writer; rolls back if it throws.
+    @discardableResult
     public func write<T: Sendable>(_ body: @escaping @Sendable (any SQLTransaction) throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { (cont: CheckedContinuation<T, any Error>) in
             queue.async {

@@ -126,6 +126,12 @@ def expect_error(fn, code, message=None, *, status: int = 400, **kwargs) -> Clie
         assert meta.get("HTTPStatusCode") == status, (
             f"{got_code}: expected HTTP {status}, got {meta.get('HTTPStatusCode')}"
         )
+        headers = {k.lower(): v for k, v in (meta.get("HTTPHeaders") or {}).items()}
+        et = headers.get("x-amzn-errortype", "")
+        assert et.split(":")[0].split("#")[-1] == got_code, (
+            f"{got_code}: x-amzn-ErrorType header is {et!r}"
+        )
+        assert headers.get("x-amzn-requestid"), f"{got_code}: no x-amzn-RequestId header"
         return e
     raise AssertionError(f"expected {code} ({message!r}) but the call succeeded: {resp!r}")
 

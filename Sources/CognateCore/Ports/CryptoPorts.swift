@@ -83,3 +83,15 @@ public func constantTimeEquals(_ a: [UInt8], _ b: [UInt8]) -> Bool {
     for i in 0..<a.count { diff |= a[i] ^ b[i] }
     return diff == 0
 }
+
+/// Runs CPU-heavy work (3072-bit modexps, RSA) off the cooperative pool, so a burst of
+/// sign-ins does not stall cheap requests waiting for a cooperative thread.
+public protocol ComputeExecutor: Sendable {
+    func run<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T
+}
+
+/// Runs the work where it is called (tests, tools).
+public struct InlineCompute: ComputeExecutor {
+    public init() {}
+    public func run<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T { try work() }
+}

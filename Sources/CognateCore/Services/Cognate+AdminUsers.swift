@@ -11,7 +11,7 @@ extension Cognate {
             }
             let password = input.temporaryPassword ?? generatePassword(pool: pool)
             try checkPolicy(password, pool: pool)
-            let record = try passwordRecord(password, pool: pool, username: user.username, temporary: true)
+            let record = try await passwordRecord(password, pool: pool, username: user.username, temporary: true)
             let messages = try await composeInvitations(user, password: password, pool: pool, mediums: input.desiredDeliveryMediums, clientMetadata: input.clientMetadata)
             let updated = try await updateUser(pool, user) { $0.password = record }
             for m in messages { try await deps.delivery.enqueue(m) }
@@ -25,7 +25,7 @@ extension Cognate {
         let t = now
         var user = User(
             poolId: pool.id, username: username, sub: sub, attributes: attributes, status: .forceChangePassword, enabled: true,
-            createdAt: t, modifiedAt: t, password: try passwordRecord(password, pool: pool, username: username, temporary: true)
+            createdAt: t, modifiedAt: t, password: try await passwordRecord(password, pool: pool, username: username, temporary: true)
         )
         Self.reindex(&user, pool: pool)
         // The answer may only refuse: auto-confirm and auto-verify don't apply to admin-created users.
@@ -147,7 +147,7 @@ extension Cognate {
         let user = try await requireUser(pool, input.username)
         try checkPolicy(input.password, pool: pool)
         let permanent = input.permanent ?? false
-        let record = try passwordRecord(input.password, pool: pool, username: user.username, temporary: !permanent)
+        let record = try await passwordRecord(input.password, pool: pool, username: user.username, temporary: !permanent)
         try await updateUser(pool, user) { u in
             u.password = record
             u.status = permanent ? .confirmed : .forceChangePassword

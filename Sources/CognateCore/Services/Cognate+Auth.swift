@@ -73,7 +73,7 @@ extension Cognate {
             found = try await migrateUser(name, password: password, pool: pool, client: client, clientMetadata: clientMetadata)
         }
         let user = try await signInCandidate(name, found, client: client, pool: pool, clientMetadata: clientMetadata)
-        guard try passwordMatches(password, user: user, pool: pool) else { throw CognitoError.incorrectCredentials }
+        guard try await passwordMatches(password, user: user, pool: pool) else { throw CognitoError.incorrectCredentials }
         return try await afterPassword(user, client: client, pool: pool, clientMetadata: clientMetadata)
     }
 
@@ -197,7 +197,7 @@ extension Cognate {
         try checkRequired(merged, pool: pool)
         try checkPolicy(newPassword, pool: pool)
         try await spend(state, failure: .sessionExpired)
-        let record = try passwordRecord(newPassword, pool: pool, username: user.username, temporary: false)
+        let record = try await passwordRecord(newPassword, pool: pool, username: user.username, temporary: false)
         let updated = try await updateUser(pool, user) { u in
             Self.applyAttributeChanges(changes, to: &u, explicitVerification: false)
             u.password = record

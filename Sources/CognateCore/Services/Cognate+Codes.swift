@@ -65,8 +65,8 @@ extension Cognate {
     /// Cognito's masking: `a***@e***.com`, `+*******4444`.
     static func mask(_ destination: String, medium: String) -> String {
         if medium == "SMS" {
-            let tail = destination.suffix(4)
-            return "+" + String(repeating: "*", count: max(destination.count - 5, 0)) + tail
+            let digits = destination.hasPrefix("+") ? destination.dropFirst() : Substring(destination)
+            return "+" + String(repeating: "*", count: max(digits.count - 4, 0)) + digits.suffix(4)
         }
         let parts = destination.split(separator: "@", maxSplits: 1)
         guard parts.count == 2 else { return "***" }

@@ -41,7 +41,7 @@ extension Cognate {
             return try await createChallenge(user, session: session, client: client, pool: pool, clientMetadata: clientMetadata)
         case "PASSWORD_VERIFIER"? where srpA != nil:
             guard let record = user.password, let v = try verifier(user, pool: pool) else { throw CognitoError.incorrectCredentials }
-            return try srpChallenge(username: user.username, salt: record.salt, verifier: v, a: srpA!, simulated: false, client: client, pool: pool, custom: session)
+            return try await srpChallenge(username: user.username, salt: record.salt, verifier: v, a: srpA!, simulated: false, client: client, pool: pool, custom: session)
         default:
             throw CognitoError.lambdaInvalidResponse
         }

@@ -34,10 +34,12 @@ extension Cognate {
         )
         let sub = deps.random.uuid()
         let username = try newUsername(name, pool: pool, sub: sub, attributes: &attributes)
+        var record: PasswordRecord?
+        if let password { record = try await passwordRecord(password, pool: pool, username: username, temporary: false) }
         let t = now
         let user = User(
             poolId: pool.id, username: username, sub: sub, attributes: attributes, status: status, enabled: true, createdAt: t, modifiedAt: t,
-            password: try password.map { try passwordRecord($0, pool: pool, username: username, temporary: false) }
+            password: record
         )
         do {
             try await insertUser(user, pool: pool, existsMessage: "User already exists")

@@ -19,11 +19,12 @@ extension Cognate {
 
     /// A fresh salt and the sealed verifier for `password`. The verifier is bound to pool and
     /// username, as Cognito's x is.
-    func passwordRecord(_ password: String, pool: UserPool, username: String, temporary: Bool) throws -> PasswordRecord {
+    func passwordRecord(_ password: String, pool: UserPool, username: String, temporary: Bool) async throws -> PasswordRecord {
         var salt = deps.random.bytes(count: 16)
         // The salt travels as the minimal hex of an integer; a non-zero first byte keeps its length fixed.
         if salt[0] == 0 { salt[0] = 1 }
-        let v = deps.srp.verifier(poolName: pool.srpPoolName, userId: username, password: password, salt: salt)
+        let srp = deps.srp, poolName = pool.srpPoolName, saltBytes = salt
+        let v = try await deps.compute.run { srp.verifier(poolName: poolName, userId: username, password: password, salt: saltBytes) }
         let sealed = try deps.atRest.seal(v, aad: verifierAAD(pool, username))
         let expires = temporary ? now + Double((pool.passwordPolicy.temporaryPasswordValidityDays ?? 7) * 86400) : nil
         return PasswordRecord(salt: salt, sealedVerifier: sealed, setAt: now, expiresAt: expires)
@@ -35,9 +36,10 @@ extension Cognate {
     }
 
     /// Whether `password` is the user's: recompute v from it and compare in constant time.
-    func passwordMatches(_ password: String, user: User, pool: UserPool) throws -> Bool {
+    func passwordMatches(_ password: String, user: User, pool: UserPool) async throws -> Bool {
         guard let record = user.password, let stored = try verifier(user, pool: pool) else { return false }
-        let candidate = deps.srp.verifier(poolName: pool.srpPoolName, userId: user.username, password: password, salt: record.salt)
+        let srp = deps.srp, poolName = pool.srpPoolName, username = user.username
+        let candidate = try await deps.compute.run { srp.verifier(poolName: poolName, userId: username, password: password, salt: record.salt) }
         return constantTimeEquals(Hex.stripLeadingZeros(candidate), Hex.stripLeadingZeros(stored))
     }
 

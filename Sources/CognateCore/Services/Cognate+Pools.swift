@@ -24,7 +24,8 @@ extension Cognate {
 
         var keys: [StoredSigningKey] = []
         for purpose in [KeyPurpose.idToken, .accessToken] {
-            let generated = try deps.signing.generateKey()
+            let signing = deps.signing
+            let generated = try await deps.compute.run { try signing.generateKey() }
             let sealed = try deps.atRest.seal(generated.privateKeyDER, aad: Array("key:\(id)".utf8))
             keys.append(StoredSigningKey(poolId: id, purpose: purpose, publicKey: generated.publicKey, sealedPrivateKey: sealed, createdAt: t))
         }

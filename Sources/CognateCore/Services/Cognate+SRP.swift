@@ -31,10 +31,11 @@ extension Cognate {
             var s = Array(seed[0..<16]); if s[0] == 0 { s[0] = 1 }
             username = pool.usernameAttributes.isEmpty ? name : Self.uuidShaped(seed)
             salt = s
-            v = deps.srp.verifier(poolName: pool.srpPoolName, userId: username, password: Hex.encode(seed), salt: s)
+            let srp = deps.srp, poolName = pool.srpPoolName, fakeUser = username, salted = s
+            v = try await deps.compute.run { srp.verifier(poolName: poolName, userId: fakeUser, password: Hex.encode(seed), salt: salted) }
             simulated = true
         }
-        return try srpChallenge(username: username, salt: salt, verifier: v, a: aBytes, simulated: simulated, client: client, pool: pool)
+        return try await srpChallenge(username: username, salt: salt, verifier: v, a: aBytes, simulated: simulated, client: client, pool: pool)
     }
 
     static func srpA(_ aHex: String) throws -> [UInt8] {
@@ -49,9 +50,10 @@ extension Cognate {
     func srpChallenge(
         username: String, salt: [UInt8], verifier v: [UInt8], a aBytes: [UInt8], simulated: Bool, client: AppClient, pool: UserPool,
         custom: [CustomChallengeResult]? = nil
-    ) throws -> AuthStep {
+    ) async throws -> AuthStep {
         let b = deps.random.bytes(count: Self.srpSecretBytes)
-        let bigB = try deps.srp.serverPublic(verifier: v, secret: b)
+        let srp = deps.srp, verifier = v
+        let bigB = try await deps.compute.run { try srp.serverPublic(verifier: verifier, secret: b) }
         let state = ChallengeState(
             kind: "PASSWORD_VERIFIER", poolId: pool.id, clientId: client.id, username: username,
             expiresAt: now + Double(client.authSessionSeconds), nonce: deps.random.uuid(),
@@ -86,10 +88,13 @@ extension Cognate {
         else { throw CognitoError.incorrectCredentials }
         let expected: [UInt8]
         do {
-            expected = try deps.srp.expectedSignature(
-                clientPublic: a, serverPublic: bigB, serverSecret: b, verifier: v, poolName: pool.srpPoolName,
-                userId: user.username, secretBlock: blockBytes, timestamp: timestamp
-            )
+            let srp = deps.srp, poolName = pool.srpPoolName, userId = user.username
+            expected = try await deps.compute.run {
+                try srp.expectedSignature(
+                    clientPublic: a, serverPublic: bigB, serverSecret: b, verifier: v, poolName: poolName,
+                    userId: userId, secretBlock: blockBytes, timestamp: timestamp
+                )
+            }
         } catch {
             throw CognitoError.incorrectCredentials
         }

@@ -59,11 +59,11 @@ extension Cognate {
 
     public func changePassword(_ input: ChangePasswordRequest, _ ctx: CallContext) async throws -> ChangePasswordResponse {
         let (user, pool, _) = try await authenticate(input.accessToken)
-        guard let previous = input.previousPassword, try passwordMatches(previous, user: user, pool: pool) else {
+        guard let previous = input.previousPassword, try await passwordMatches(previous, user: user, pool: pool) else {
             throw CognitoError.incorrectCredentials
         }
         try checkPolicy(input.proposedPassword, pool: pool)
-        let record = try passwordRecord(input.proposedPassword, pool: pool, username: user.username, temporary: false)
+        let record = try await passwordRecord(input.proposedPassword, pool: pool, username: user.username, temporary: false)
         try await updateUser(pool, user) { $0.password = record }
         return ChangePasswordResponse()
     }

@@ -17,7 +17,7 @@ extension Cognate {
         let t = now
         var user = User(
             poolId: pool.id, username: username, sub: sub, attributes: attributes, status: .unconfirmed, enabled: true,
-            createdAt: t, modifiedAt: t, password: try passwordRecord(password, pool: pool, username: username, temporary: false)
+            createdAt: t, modifiedAt: t, password: try await passwordRecord(password, pool: pool, username: username, temporary: false)
         )
         Self.reindex(&user, pool: pool)
         try await preSignUp(&user, pool: pool, client: client, validationData: input.validationData, clientMetadata: input.clientMetadata)
@@ -187,7 +187,7 @@ extension Cognate {
         }
         try checkPolicy(input.password, pool: pool)
         try await checkCode(input.confirmationCode, user: user, purpose: .forgotPassword)
-        let record = try passwordRecord(input.password, pool: pool, username: user.username, temporary: false)
+        let record = try await passwordRecord(input.password, pool: pool, username: user.username, temporary: false)
         let updated = try await updateUser(pool, user) { u in
             u.password = record
             if u.status == .resetRequired || u.status == .forceChangePassword { u.status = .confirmed }

@@ -65,8 +65,11 @@ extension Cognate {
         )
 
         let idKey = try await key(.idToken, pool), accessKey = try await key(.accessToken, pool)
-        let idToken = try JWT.sign(claims: id, kid: idKey.key.kid, key: idKey.privateDER, signer: deps.signing)
-        let accessToken = try JWT.sign(claims: access, kid: accessKey.key.kid, key: accessKey.privateDER, signer: deps.signing)
+        let signing = deps.signing, idClaims = id, accessClaims = access
+        let (idToken, accessToken) = try await deps.compute.run {
+            (try JWT.sign(claims: idClaims, kid: idKey.key.kid, key: idKey.privateDER, signer: signing),
+             try JWT.sign(claims: accessClaims, kid: accessKey.key.kid, key: accessKey.privateDER, signer: signing))
+        }
 
         var refreshToken: String?
         if family == nil {

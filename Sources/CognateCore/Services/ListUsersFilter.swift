@@ -42,7 +42,7 @@ public struct ListUsersFilter: Sendable, Equatable {
             value.append(s[i]); i += 1
         }
         skipSpaces()
-        guard closed, i == s.count else { throw CognitoError.invalidParameter("Error while parsing filter.") }
+        guard closed, i == s.count, !name.isEmpty else { throw CognitoError.invalidParameter("Error while parsing filter.") }
         guard searchableAttributes.contains(name) else { throw CognitoError.invalidParameter("Invalid search attribute: \(name)") }
         return ListUsersFilter(attribute: name, value: value, prefix: prefix)
     }

@@ -19,13 +19,15 @@ public enum CognitoTimestamp {
     /// Nil unless `text` is exactly in the format, with a weekday that matches the date.
     public static func parse(_ text: String) -> Date? {
         let parts = text.split(separator: " ", omittingEmptySubsequences: false).map(String.init)
-        guard parts.count == 6, parts[4] == "UTC",
+        // Int(_:) would take a sign; only plain digits belong in these fields.
+        let digits = { (s: String) in !s.isEmpty && s.utf8.allSatisfy { $0 >= 0x30 && $0 <= 0x39 } }
+        guard parts.count == 6, digits(parts[2]), digits(parts[5]), parts[4] == "UTC",
               let wd = weekdays.firstIndex(of: parts[0]), let month = months.firstIndex(of: parts[1]),
               let day = Int(parts[2]), !parts[2].hasPrefix("0"), (1...31).contains(day),
               let year = Int(parts[5]), parts[5].count == 4
         else { return nil }
         let hms = parts[3].split(separator: ":").map(String.init)
-        guard hms.count == 3, hms.allSatisfy({ $0.count == 2 }),
+        guard hms.count == 3, hms.allSatisfy({ $0.count == 2 && digits($0) }),
               let h = Int(hms[0]), let mi = Int(hms[1]), let s = Int(hms[2]), h < 24, mi < 60, s < 60
         else { return nil }
         let days = daysFromCivil(year, month + 1, day)

@@ -1,0 +1,10 @@
+// CognateHTTP is the Hummingbird server around the core.
+//
+// - `buildApplication` / `buildRouter` (Application+Cognate.swift) wire everything; the
+//   executable and the in-process tests share them.
+// - `Bootstrap` opens the store and sets up the master key, the shared session key and the
+//   code-hash key, and builds the core's `Dependencies`.
+// - `ActionRegistry` is the dispatcher table: one typed handler per implemented Cognito
+//   operation, all through one pipeline (decode → validate → handler → encode);
+//   `AWSJSONEndpoint` routes `POST /` on X-Amz-Target and renders `CognitoError` as AWS does.
+// - `WellKnown` serves each pool's JWKS and OpenID configuration; `DevOutbox` the dev outbox.
