@@ -16,6 +16,8 @@ enum Curl {
         var mailRecipients: [String] = []
         var username: String?
         var password: String?
+        /// PEM file of the certificate authorities to trust (nil: the system's).
+        var caFile: String?
         var timeoutMilliseconds: Int
         var connectTimeoutMilliseconds: Int = 5000
     }
@@ -103,6 +105,7 @@ enum Curl {
         cognate_curl_set_pointer(h, CURLOPT_WRITEDATA, userdata)
         if let u = r.username { cognate_curl_set_string(h, CURLOPT_USERNAME, u) }
         if let p = r.password { cognate_curl_set_string(h, CURLOPT_PASSWORD, p) }
+        if let ca = r.caFile { cognate_curl_set_string(h, CURLOPT_CAINFO, ca) }
         if let from = r.mailFrom {
             // SMTP: STARTTLS whenever the server offers it (smtps:// is TLS from the start).
             cognate_curl_set_long(h, CURLOPT_USE_SSL, Int(CURLUSESSL_TRY.rawValue))

@@ -32,10 +32,12 @@ public struct SMTPMailer: EmailTransport {
     let username: String?
     let password: String?
     let defaultFrom: String
+    let caFile: String?
     let time: any TimeSource
 
-    /// Nil when `url` is not an smtp:// or smtps:// URL with a host.
-    public init?(url: String, defaultFrom: String, time: any TimeSource) {
+    /// Nil when `url` is not an smtp:// or smtps:// URL with a host. `caFile`: PEM certificates to
+    /// trust for the server's TLS certificate instead of the system's.
+    public init?(url: String, defaultFrom: String, caFile: String? = nil, time: any TimeSource) {
         guard let c = URLComponents(string: url), let scheme = c.scheme?.lowercased(), scheme == "smtp" || scheme == "smtps",
               let host = c.host, !host.isEmpty else { return nil }
         let port = c.port ?? (scheme == "smtps" ? 465 : 587)
@@ -43,6 +45,7 @@ public struct SMTPMailer: EmailTransport {
         username = c.user.flatMap { $0.isEmpty ? nil : $0 }
         password = c.password
         self.defaultFrom = defaultFrom
+        self.caFile = caFile
         self.time = time
     }
 
@@ -55,7 +58,7 @@ public struct SMTPMailer: EmailTransport {
         let outcome = await Curl.perform(Curl.Request(
             url: serverURL, protocols: "smtp,smtps", body: mime.bytes,
             mailFrom: "<\(MIMEMessage.address(from))>", mailRecipients: ["<\(MIMEMessage.address(message.destination))>"],
-            username: username, password: password, timeoutMilliseconds: 60_000, connectTimeoutMilliseconds: 10_000
+            username: username, password: password, caFile: caFile, timeoutMilliseconds: 60_000, connectTimeoutMilliseconds: 10_000
         ))
         guard !outcome.ok else { return }
         let reason = "SMTP: \(outcome.error)" + (outcome.status > 0 ? " (reply \(outcome.status))" : "")

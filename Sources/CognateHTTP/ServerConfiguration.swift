@@ -21,6 +21,8 @@ public struct ServerConfiguration: Sendable {
     public var maxBodySize: Int = 1 << 20
     /// `smtp://user:pass@host:port` or `smtps://…`; nil: e-mail goes to the log (and the dev outbox).
     public var smtpURL: String?
+    /// PEM certificates to trust for the SMTP server's TLS certificate; nil: the system's.
+    public var smtpCAFile: String?
     /// From address for pools whose EmailConfiguration names none.
     public var smtpFrom: String = "no-reply@verificationemail.com"
     /// URL that SMS messages are POSTed to; nil: SMS goes to the log (and the dev outbox).

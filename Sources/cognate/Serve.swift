@@ -17,6 +17,7 @@ struct Serve: AsyncParsableCommand {
     @Flag(help: "Development mode: serve GET /_dev/outbox with every code and message. [env: COGNATE_DEV=1]") var dev = false
     @Option(help: "Log level (trace, debug, info, notice, warning, error). [env: COGNATE_LOG_LEVEL] (default: info)") var logLevel: String?
     @Option(help: "Send e-mail over SMTP: smtp://[user:pass@]host[:port] (STARTTLS when offered) or smtps://… [env: COGNATE_SMTP_URL] (default: e-mail goes to the log)") var smtpURL: String?
+    @Option(help: "PEM file of certificate authorities to trust for SMTP's TLS. [env: COGNATE_SMTP_CA_FILE] (default: the system's)") var smtpCAFile: String?
     @Option(help: "From address for pools whose EmailConfiguration names none. [env: COGNATE_SMTP_FROM] (default: no-reply@verificationemail.com)") var smtpFrom: String?
     @Option(help: "POST SMS messages as signed JSON to this URL. [env: COGNATE_SMS_WEBHOOK] (default: SMS goes to the log)") var smsWebhook: String?
     @Option(help: "Key that signs webhook bodies (X-Cognate-Signature). [env: COGNATE_WEBHOOK_SECRET] (default: derived from the master key; see `cognate webhook-key`)") var webhookSecret: String?
@@ -38,6 +39,7 @@ struct Serve: AsyncParsableCommand {
         config.masterKey = env["COGNATE_MASTER_KEY"]
         config.smtpURL = smtpURL ?? env["COGNATE_SMTP_URL"].flatMap { $0.isEmpty ? nil : $0 }
         config.smtpFrom = smtpFrom ?? env["COGNATE_SMTP_FROM"] ?? config.smtpFrom
+        config.smtpCAFile = smtpCAFile ?? env["COGNATE_SMTP_CA_FILE"].flatMap { $0.isEmpty ? nil : $0 }
         config.smsWebhookURL = smsWebhook ?? env["COGNATE_SMS_WEBHOOK"].flatMap { $0.isEmpty ? nil : $0 }
         config.webhookSecret = webhookSecret ?? env["COGNATE_WEBHOOK_SECRET"].flatMap { $0.isEmpty ? nil : $0 }
         if let b = deliveryMaxBackoff ?? env["COGNATE_DELIVERY_MAX_BACKOFF"].flatMap(Double.init) { config.deliveryMaxBackoff = max(b, 0.1) }

@@ -10,6 +10,7 @@ import hashlib
 import hmac
 import json
 import re
+import ssl
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -56,19 +57,41 @@ class Mailbox:
 
 
 class SMTPServer:
-    """An aiosmtpd server on 127.0.0.1 that can be stopped and started again on the same port."""
+    """An aiosmtpd server on 127.0.0.1 that can be stopped and started again on the same port.
+    With `tls_cert` (a (cert.pem, key.pem) pair) it offers STARTTLS and requires it; with `login`
+    it requires AUTH with that (user, password), over TLS only."""
 
-    def __init__(self, port: int | None = None):
+    def __init__(self, port: int | None = None, *, tls_cert: tuple[str, str] | None = None,
+                 login: tuple[str, str] | None = None):
         self.port = port or free_port()
         self.mailbox = Mailbox()
         self.controller: Controller | None = None
+        self.tls_cert = tls_cert
+        self.login = login
+        self.auth_attempts: list[tuple[str, bool]] = []
 
     @property
     def url(self) -> str:
-        return f"smtp://127.0.0.1:{self.port}"
+        creds = f"{self.login[0]}:{self.login[1]}@" if self.login else ""
+        return f"smtp://{creds}127.0.0.1:{self.port}"
+
+    def _authenticate(self, server, session, envelope, mechanism, auth_data):
+        from aiosmtpd.smtp import AuthResult, LoginPassword
+
+        ok = (isinstance(auth_data, LoginPassword) and self.login is not None
+              and (auth_data.login.decode(), auth_data.password.decode()) == self.login)
+        self.auth_attempts.append((mechanism, ok))
+        return AuthResult(success=ok)
 
     def start(self) -> "SMTPServer":
-        self.controller = Controller(self.mailbox, hostname="127.0.0.1", port=self.port)
+        kwargs = {}
+        if self.tls_cert:
+            ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+            ctx.load_cert_chain(*self.tls_cert)
+            kwargs.update(tls_context=ctx, require_starttls=True)
+        if self.login:
+            kwargs.update(authenticator=self._authenticate, auth_required=True, auth_require_tls=bool(self.tls_cert))
+        self.controller = Controller(self.mailbox, hostname="127.0.0.1", port=self.port, **kwargs)
         self.controller.start()
         return self
 
@@ -76,6 +99,33 @@ class SMTPServer:
         if self.controller is not None:
             self.controller.stop()
             self.controller = None
+
+
+def self_signed_cert(directory) -> tuple[str, str]:
+    """A certificate for 127.0.0.1 (and its key), as PEM files: the server's and the CA Cognate trusts."""
+    import datetime
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+    import ipaddress
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = datetime.datetime.now(datetime.timezone.utc)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+            .serial_number(x509.random_serial_number()).not_valid_before(now - datetime.timedelta(minutes=5))
+            .not_valid_after(now + datetime.timedelta(days=1))
+            .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), critical=False)
+            .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+            .sign(key, hashes.SHA256()))
+    cert_path, key_path = f"{directory}/smtp-cert.pem", f"{directory}/smtp-key.pem"
+    with open(cert_path, "wb") as f:
+        f.write(cert.public_bytes(serialization.Encoding.PEM))
+    with open(key_path, "wb") as f:
+        f.write(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
+    return cert_path, key_path
 
 
 def body_text(msg: email.message.EmailMessage) -> str:

@@ -13,7 +13,7 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 import requests
 
-from delivery_helpers import WEBHOOK_SECRET, SMTPServer, body_text, code_in
+from delivery_helpers import WEBHOOK_SECRET, SMTPServer, body_text, code_in, self_signed_cert
 from interop_helpers import NEW_PASSWORD, PASSWORD, PoolCtx, Outbox, make_boto_client, unique, unique_email
 
 
@@ -178,3 +178,35 @@ def test_nodes_sharing_a_database_send_each_message_once(server_factory, smtp, t
     time.sleep(2.5)  # both drains poll every second: give a double send time to show
     for address in addresses:
         assert len(smtp.mailbox.to(address)) == 1, f"{address} got {len(smtp.mailbox.to(address))} mails"
+
+
+def test_starttls_and_auth(server_factory, tmp_path):
+    cert = self_signed_cert(tmp_path)
+    smtp = SMTPServer(tls_cert=cert, login=("mailer", "s3cret")).start()
+    try:
+        srv = server_factory(extra_args=smtp_args(smtp.url) + ["--smtp-ca-file", cert[0]])
+        pool = pool_on(srv)
+        client = pool.client()
+        name, address = unique("tls"), unique_email()
+        client.sign_up(name, email=address)
+        [mail] = smtp.mailbox.wait_for(address)
+        assert smtp.auth_attempts and smtp.auth_attempts[-1][1], smtp.auth_attempts
+        client.confirm(name, code_in(mail))
+        assert pool.status(name) == "CONFIRMED"
+    finally:
+        smtp.stop()
+
+
+def test_untrusted_tls_certificate_is_not_used(server_factory, tmp_path):
+    smtp = SMTPServer(tls_cert=self_signed_cert(tmp_path)).start()
+    try:
+        srv = server_factory(extra_args=smtp_args(smtp.url))  # no --smtp-ca-file: the system's CAs
+        pool = pool_on(srv)
+        client = pool.client()
+        address = unique_email()
+        client.sign_up(unique("ut"), email=address)
+        time.sleep(3)
+        assert smtp.mailbox.to(address) == [], "the mail must not go to a server whose certificate fails"
+        assert "will retry" in srv.log_path.read_text(), "a certificate failure is retried (an operator can fix it)"
+    finally:
+        smtp.stop()
