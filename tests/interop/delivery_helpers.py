@@ -166,7 +166,7 @@ class Receiver:
     """An HTTP server for trigger and SMS webhooks. Each test registers handlers on paths of its
     own (`route(name, handler)` → URL); every request is signature-checked and recorded."""
 
-    def __init__(self):
+    def __init__(self, secret: str = WEBHOOK_SECRET):
         self.handlers: dict[str, Handler] = {}
         self.calls: dict[str, list[dict]] = {}
         self.errors: list[str] = []
@@ -180,7 +180,7 @@ class Receiver:
             def do_POST(self):
                 body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
                 try:
-                    check_signature(self.headers.get("X-Cognate-Signature"), body)
+                    check_signature(self.headers.get("X-Cognate-Signature"), body, secret)
                     event = json.loads(body)
                 except Exception as e:  # recorded: the test fails on it
                     with receiver.lock:

@@ -6,12 +6,13 @@ function's message), no answer in time (UnexpectedLambdaException) and a malform
 from __future__ import annotations
 
 import json
+import subprocess
 import time
 
 import pytest
 from pycognito.aws_srp import AWSSRP
 
-from delivery_helpers import WEBHOOK_SECRET, Reply, respond
+from delivery_helpers import WEBHOOK_SECRET, Receiver, Reply, respond
 from interop_helpers import (
     NEW_PASSWORD,
     PASSWORD,
@@ -20,6 +21,7 @@ from interop_helpers import (
     PoolCtx,
     expect_error,
     jwt_segments,
+    cognate_bin,
     make_boto_client,
     unique,
     unique_email,
@@ -515,3 +517,22 @@ def test_lambda_arns_map_to_urls_and_sms_goes_to_the_webhook(server_factory, rec
     client.confirm(name, code)
     expect_error(client.login, "UnexpectedLambdaException",
                  "PreAuthentication invocation failed due to error ResourceNotFoundException.", username=name)
+
+
+def test_without_a_secret_webhooks_are_signed_with_the_printed_key(server_factory, tmp_path):
+    data = tmp_path / "keyed"
+    srv = server_factory(data_dir=data)
+    key = subprocess.run([str(cognate_bin()), "webhook-key", "--data-dir", str(data)], capture_output=True, text=True,
+                         check=True).stdout.strip()
+    assert len(key) == 64 and key != WEBHOOK_SECRET
+    own = Receiver(secret=key)
+    try:
+        url = own.route("keyed", lambda e: respond(e, autoConfirmUser=True))
+        cognito = make_boto_client(srv.endpoint)
+        pool = cognito.create_user_pool(PoolName=unique("k"), LambdaConfig={"PreSignUp": url})["UserPool"]
+        client = cognito.create_user_pool_client(UserPoolId=pool["Id"], ClientName="c")["UserPoolClient"]
+        r = cognito.sign_up(ClientId=client["ClientId"], Username=unique("k"), Password=PASSWORD)
+        assert r["UserConfirmed"] is True
+        assert not own.errors and len(own.events(url)) == 1
+    finally:
+        own.close()
