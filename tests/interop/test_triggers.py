@@ -215,6 +215,15 @@ def test_pre_and_post_authentication(trigger_pool, receiver):
     assert len(receiver.events(urls["PreAuthentication"])) == before + 1
 
 
+def test_pre_authentication_hears_of_unknown_users_when_existence_errors_are_prevented(trigger_pool, receiver):
+    pool, urls = trigger_pool(PreAuthentication=None)
+    client = pool.client(PreventUserExistenceErrors="ENABLED")
+    expect_error(client.login, "NotAuthorizedException", "Incorrect username or password.", username="ghost")
+    [event] = receiver.events(urls["PreAuthentication"])
+    check_envelope(event, pool, "PreAuthentication_Authentication", "ghost", client.id)
+    assert event["request"]["userNotFound"] is True
+
+
 # --------------------------------------------------------------------------------------------- PreTokenGeneration
 
 

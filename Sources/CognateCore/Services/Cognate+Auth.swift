@@ -82,10 +82,7 @@ extension Cognate {
     func signInCandidate(_ name: String, _ found: User?, client: AppClient, pool: UserPool, clientMetadata: [String: String]?) async throws -> User {
         guard let user = found else {
             if client.preventUserExistenceErrors {
-                _ = try await runTrigger(
-                    .preAuthentication, pool: pool, source: "PreAuthentication_Authentication", userName: name, clientId: client.id,
-                    request: ["userAttributes": .object([:]), "validationData": Self.stringMap(clientMetadata), "userNotFound": .bool(true)]
-                )
+                try await preAuthentication(name, nil, pool: pool, client: client, clientMetadata: clientMetadata)
                 throw CognitoError.incorrectCredentials
             }
             throw CognitoError.userNotFound
@@ -95,14 +92,18 @@ extension Cognate {
         if user.status == .resetRequired {
             throw client.preventUserExistenceErrors ? CognitoError.incorrectCredentials : CognitoError.passwordResetRequired
         }
-        try await preAuthentication(user, pool: pool, client: client, clientMetadata: clientMetadata)
+        try await preAuthentication(user.username, user, pool: pool, client: client, clientMetadata: clientMetadata)
         return user
     }
 
-    func preAuthentication(_ user: User, pool: UserPool, client: AppClient, clientMetadata: [String: String]?) async throws {
+    /// The PreAuthentication trigger; `user` is nil for an unknown user when existence errors are prevented.
+    func preAuthentication(_ name: String, _ user: User?, pool: UserPool, client: AppClient, clientMetadata: [String: String]?) async throws {
         _ = try await runTrigger(
-            .preAuthentication, pool: pool, source: "PreAuthentication_Authentication", userName: user.username, clientId: client.id,
-            request: ["userAttributes": triggerAttributes(user, pool: pool), "validationData": Self.stringMap(clientMetadata), "userNotFound": .bool(false)]
+            .preAuthentication, pool: pool, source: "PreAuthentication_Authentication", userName: name, clientId: client.id,
+            request: [
+                "userAttributes": user.map { triggerAttributes($0, pool: pool) } ?? .object([:]),
+                "validationData": Self.stringMap(clientMetadata), "userNotFound": .bool(user == nil),
+            ]
         )
     }
 

@@ -22,7 +22,7 @@ extension Cognate {
                 throw client.preventUserExistenceErrors ? CognitoError.incorrectCredentials : CognitoError.passwordResetRequired
             }
             guard let record = user.password, let stored = try verifier(user, pool: pool) else { throw CognitoError.incorrectCredentials }
-            try await preAuthentication(user, pool: pool, client: client, clientMetadata: clientMetadata)
+            try await preAuthentication(user.username, user, pool: pool, client: client, clientMetadata: clientMetadata)
             (username, salt, v, simulated) = (user.username, record.salt, stored, false)
         } else {
             guard client.preventUserExistenceErrors else { throw CognitoError.userNotFound }
