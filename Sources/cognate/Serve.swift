@@ -54,7 +54,8 @@ struct Serve: AsyncParsableCommand {
         }
         let banner = QuickStart.text(config)
         let app = try await buildApplication(config, logger: logger) { _ in
-            print(banner)
+            // Written unbuffered: with stdout on a file or pipe, print() would hold it back.
+            FileHandle.standardOutput.write(Data((banner + "\n").utf8))
         }
         try await app.runService()
     }
@@ -91,6 +92,7 @@ struct WebhookKey: AsyncParsableCommand {
 }
 
 enum QuickStart {
+    /// Lines a user can paste into a shell as they are; each builds on the one before.
     static func text(_ c: ServerConfiguration) -> String {
         let url = c.resolvedPublicURL
         return """
@@ -100,12 +102,12 @@ enum QuickStart {
 
         Quick start with the AWS CLI (any credentials work):
           export AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local AWS_DEFAULT_REGION=\(c.defaultRegion)
-          aws --endpoint-url \(url) cognito-idp create-user-pool --pool-name demo --query UserPool.Id --output text
-          aws --endpoint-url \(url) cognito-idp create-user-pool-client --user-pool-id POOL_ID --client-name web --explicit-auth-flows ALLOW_USER_PASSWORD_AUTH ALLOW_USER_SRP_AUTH ALLOW_REFRESH_TOKEN_AUTH --query UserPoolClient.ClientId --output text
-          aws --endpoint-url \(url) cognito-idp admin-create-user --user-pool-id POOL_ID --username alice --temporary-password 'Temp#Pass1' --message-action SUPPRESS
-          aws --endpoint-url \(url) cognito-idp admin-set-user-password --user-pool-id POOL_ID --username alice --password 'Str0ng#Pass' --permanent
-          aws --endpoint-url \(url) cognito-idp initiate-auth --client-id CLIENT_ID --auth-flow USER_PASSWORD_AUTH --auth-parameters USERNAME=alice,PASSWORD='Str0ng#Pass'
-        JWKS: \(url)/POOL_ID/.well-known/jwks.json
+          POOL=$(aws --endpoint-url \(url) cognito-idp create-user-pool --pool-name demo --query UserPool.Id --output text)
+          CLIENT=$(aws --endpoint-url \(url) cognito-idp create-user-pool-client --user-pool-id $POOL --client-name web --explicit-auth-flows ALLOW_USER_PASSWORD_AUTH ALLOW_USER_SRP_AUTH ALLOW_REFRESH_TOKEN_AUTH --query UserPoolClient.ClientId --output text)
+          aws --endpoint-url \(url) cognito-idp admin-create-user --user-pool-id $POOL --username alice --message-action SUPPRESS
+          aws --endpoint-url \(url) cognito-idp admin-set-user-password --user-pool-id $POOL --username alice --password 'Str0ng#Pass' --permanent
+          aws --endpoint-url \(url) cognito-idp initiate-auth --client-id $CLIENT --auth-flow USER_PASSWORD_AUTH --auth-parameters 'USERNAME=alice,PASSWORD=Str0ng#Pass'
+          curl \(url)/$POOL/.well-known/jwks.json
 
         """
     }

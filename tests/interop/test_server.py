@@ -58,3 +58,33 @@ def test_outbox_only_with_dev(server_factory):
 def test_sigterm_on_idle_fresh_server_exits_zero(server_factory):
     srv = server_factory()
     assert srv.stop(signal.SIGTERM) == 0
+
+
+def test_quick_start_works_as_printed(server_factory):
+    """The start-up banner's AWS CLI lines, pasted into a shell unchanged, sign a user in."""
+    import json
+    import subprocess
+    import time
+
+    srv = server_factory()
+    text = ""
+    for _ in range(50):
+        text = srv.log_path.read_text(errors="replace")
+        if "curl " in text:
+            break
+        time.sleep(0.1)
+    banner = text[text.rindex("Quick start"):]
+    lines = [l.strip() for l in banner.splitlines()[1:] if l.startswith("  ")]
+    assert any(l.startswith("POOL=$(aws") for l in lines)
+    # Each line as printed; only where its output goes is added.
+    def redirect(line: str) -> str:
+        if line.startswith("curl "):
+            return line + " > jwks.json"
+        if " initiate-auth " in line or "=$(" in line or line.startswith("export "):
+            return line
+        return line + " > /dev/null"
+    script = "set -euo pipefail\n" + "\n".join(redirect(l) for l in lines) + "\n"
+    out = subprocess.run(["bash", "-c", script], capture_output=True, text=True, timeout=120, cwd=srv.data_dir)
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout)["AuthenticationResult"]["TokenType"] == "Bearer"
+    assert len(json.loads((srv.data_dir / "jwks.json").read_text())["keys"]) == 2
