@@ -33,11 +33,10 @@ public struct SMTPMailer: EmailTransport {
     let password: String?
     let defaultFrom: String
     let caFile: String?
-    let time: any TimeSource
 
     /// Nil when `url` is not an smtp:// or smtps:// URL with a host. `caFile`: PEM certificates to
     /// trust for the server's TLS certificate instead of the system's.
-    public init?(url: String, defaultFrom: String, caFile: String? = nil, time: any TimeSource) {
+    public init?(url: String, defaultFrom: String, caFile: String? = nil) {
         guard let c = URLComponents(string: url), let scheme = c.scheme?.lowercased(), scheme == "smtp" || scheme == "smtps",
               let host = c.host, !host.isEmpty else { return nil }
         let port = c.port ?? (scheme == "smtps" ? 465 : 587)
@@ -46,7 +45,6 @@ public struct SMTPMailer: EmailTransport {
         password = c.password
         self.defaultFrom = defaultFrom
         self.caFile = caFile
-        self.time = time
     }
 
     public func send(_ message: OutboundMessage, id: String) async throws {

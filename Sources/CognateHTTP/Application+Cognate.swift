@@ -31,7 +31,7 @@ func deliveryPipeline(_ config: ServerConfiguration, opened: Bootstrap.Opened, o
     let log = LogTransport(logger: logger)
     var email: any EmailTransport = log
     if let url = config.smtpURL {
-        guard let smtp = SMTPMailer(url: url, defaultFrom: config.smtpFrom, caFile: config.smtpCAFile, time: time) else {
+        guard let smtp = SMTPMailer(url: url, defaultFrom: config.smtpFrom, caFile: config.smtpCAFile) else {
             throw BootstrapError("--smtp-url must be smtp://[user:password@]host[:port] or smtps://…")
         }
         email = smtp

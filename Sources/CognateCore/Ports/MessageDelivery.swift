@@ -6,13 +6,6 @@ public protocol MessageDelivery: Sendable {
     func enqueue(_ message: OutboundMessage) async throws
 }
 
-/// Keeps messages in memory (tests, and the core's own unit tests).
-public actor MemoryDelivery: MessageDelivery {
-    public private(set) var messages: [OutboundMessage] = []
-    public init() {}
-    public func enqueue(_ message: OutboundMessage) async throws { messages.append(message) }
-}
-
 /// The outbox table: sealed messages waiting to be sent. Claiming happens in one transaction, so
 /// when several nodes share a database each message is handed to exactly one of them; a claim is
 /// a lease, and a node that dies while sending leaves the message to be claimed again when the
