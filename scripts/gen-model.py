@@ -90,7 +90,17 @@ def load_model():
         model = json.load(f)
     if len(model["operations"]) != EXPECTED_OPERATIONS:
         sys.exit(f"gen-model: expected {EXPECTED_OPERATIONS} operations, the model has {len(model['operations'])}")
+    for shape, fixes in MODEL_CORRECTIONS.items():
+        model["shapes"][shape].update(fixes)
     return version, model
+
+
+# Where Cognito accepts more than its model says. DomainType's pattern and length describe a
+# prefix domain only, yet CreateUserPoolDomain takes a custom domain's name ("auth.example.com")
+# in the same member.
+MODEL_CORRECTIONS = {
+    "DomainType": {"pattern": r"^[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?)*$", "max": 253},
+}
 
 
 # --------------------------------------------------------------------------------------------

@@ -4,7 +4,9 @@
 // - `Cognate` (Services/Cognate.swift) holds the use cases: one method per Cognito operation,
 //   taking the operation's wire input (CognitoModel) and returning its wire output, grouped by
 //   area in `Services/Cognate+*.swift` (pools, clients, groups, admin users, sign-up, auth, SRP,
-//   self-service, tokens, ListUsers).
+//   self-service, tokens, ListUsers, domains, resource servers, UI customization), plus the
+//   OAuth 2.0 endpoints' use cases (`Cognate+OAuth`) and the hosted pages' (`Cognate+HostedUI`),
+//   which reuse the sign-in and self-service pieces rather than repeat them.
 // - `Dependencies` passes in every port once: storage (`Ports/StorePorts.swift`), crypto
 //   (`Ports/CryptoPorts.swift`), time, randomness and message delivery. CognateStore and
 //   CognateCrypto implement them; tests can substitute any of them.

@@ -57,6 +57,18 @@ extension ActionRegistry {
         r.register("AdminRemoveUserFromGroup", Cognate.adminRemoveUserFromGroup)
         r.register("AdminListGroupsForUser", Cognate.adminListGroupsForUser)
         r.register("ListUsersInGroup", Cognate.listUsersInGroup)
+        // Domains, resource servers and hosted-UI branding
+        r.register("CreateUserPoolDomain", Cognate.createUserPoolDomain)
+        r.register("DescribeUserPoolDomain", Cognate.describeUserPoolDomain)
+        r.register("UpdateUserPoolDomain", Cognate.updateUserPoolDomain)
+        r.register("DeleteUserPoolDomain", Cognate.deleteUserPoolDomain)
+        r.register("CreateResourceServer", Cognate.createResourceServer)
+        r.register("DescribeResourceServer", Cognate.describeResourceServer)
+        r.register("UpdateResourceServer", Cognate.updateResourceServer)
+        r.register("DeleteResourceServer", Cognate.deleteResourceServer)
+        r.register("ListResourceServers", Cognate.listResourceServers)
+        r.register("SetUICustomization", Cognate.setUICustomization)
+        r.register("GetUICustomization", Cognate.getUICustomization)
         // Sign-in
         r.register("InitiateAuth", Cognate.initiateAuth)
         r.register("AdminInitiateAuth", Cognate.adminInitiateAuth)

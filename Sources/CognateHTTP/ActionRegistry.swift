@@ -31,8 +31,7 @@ public struct ActionRegistry: Sendable {
             let handler = method(cognate)
             return Action { body, ctx in
             let input = try Self.decode(Input.self, from: body)
-            let errors = input.validationErrors()
-            if !errors.isEmpty { throw CognitoError(.invalidParameter, ValidationError.summary(errors)) }
+            try Cognate.validate(input)
             let output = try await handler(input, ctx)
             return try JSONEncoder().encode(output)
             }

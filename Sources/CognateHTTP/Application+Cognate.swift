@@ -14,7 +14,7 @@ public func buildApplication(
     let opened = try await Bootstrap.open(config, logger: logger)
     let (delivery, drain) = try deliveryPipeline(config, opened: opened, outbox: outbox, logger: logger)
     let deps = try opened.dependencies(delivery: delivery)
-    let router = buildRouter(Cognate(deps), config: config, outbox: outbox)
+    let router = try buildRouter(Cognate(deps), config: config, outbox: outbox)
     return Application(
         router: router,
         configuration: .init(address: .hostname(config.host, port: config.port), serverName: "Cognate"),
@@ -53,13 +53,17 @@ func deliveryPipeline(_ config: ServerConfiguration, opened: Bootstrap.Opened, o
     return (delivery, drain)
 }
 
-public func buildRouter(_ cognate: Cognate, config: ServerConfiguration, outbox: DevOutbox?) -> Router<BasicRequestContext> {
+/// Throws when the hosted UI's templates are incomplete, so a broken set never serves a page.
+public func buildRouter(_ cognate: Cognate, config: ServerConfiguration, outbox: DevOutbox?) throws -> Router<BasicRequestContext> {
+    let hostedUI = try HostedUI(cognate: cognate, config: config)
     let router = Router()
     let endpoint = AWSJSONEndpoint(actions: ActionRegistry.cognate.bind(cognate), defaultRegion: config.defaultRegion, maxBodySize: config.maxBodySize)
     router.post("/") { request, context in try await endpoint.handle(request, context) }
     router.on("/", method: .options) { _, _ in Response(status: .ok, headers: CORS.preflight) }
     router.get("/health") { _, _ in Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: #"{"status":"ok"}"#))) }
     WellKnown(cognate: cognate).register(on: router)
+    hostedUI.register(on: router)
+    OAuthEndpoints(cognate: cognate, defaultRegion: config.defaultRegion, maxBodySize: config.maxBodySize).register(on: router)
     if let outbox {
         router.get("/_dev/outbox") { request, _ in
             let messages = outbox.list(poolId: request.uri.queryParameters["poolId"].map(String.init), username: request.uri.queryParameters["username"].map(String.init))

@@ -9,3 +9,9 @@
 //   operation, all through one pipeline (decode → validate → handler → encode);
 //   `AWSJSONEndpoint` routes `POST /` on X-Amz-Target and renders `CognitoError` as AWS does.
 // - `WellKnown` serves each pool's JWKS and OpenID configuration; `DevOutbox` the dev outbox.
+// - `HostedUI/` is the hosted UI and the OAuth 2.0 endpoints: `HostedUI` runs every page request
+//   through one pipeline (client and exact redirect URI → the rest of the OAuth request → CSRF →
+//   use case → page or redirect); `OAuthEndpoints` serves /oauth2/token, userInfo and revoke in
+//   JSON; `OAuthError` renders `CognitoError` as OAuth error names. Pages are Mustache templates
+//   (`DefaultTemplates`, or a folder) rendered through typed models (`Pages`) by `PageRenderer`,
+//   which refuses to start with a template missing.

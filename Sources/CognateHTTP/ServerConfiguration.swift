@@ -17,6 +17,9 @@ public struct ServerConfiguration: Sendable {
     public var defaultRegion: String = "us-east-1"
     /// Development mode: serves `GET /_dev/outbox`. Never on unless asked for.
     public var dev: Bool = false
+    /// A folder of `*.mustache` files that replaces the hosted UI's built-in templates; it must
+    /// hold all of them, or the server does not start.
+    public var uiTemplatesDirectory: String?
     /// Bodies larger than this are refused before they are parsed.
     public var maxBodySize: Int = 1 << 20
     /// `smtp://user:pass@host:port` or `smtps://…`; nil: e-mail goes to the log (and the dev outbox).

@@ -18,8 +18,13 @@ struct WellKnown: Sendable {
             let poolId = try context.parameters.require("poolId")
             guard let pool = try await cognate.pool(id: poolId) else { return Self.notFound(poolId) }
             let iss = cognate.deps.config.issuer(for: pool)
-            // The OAuth endpoints are listed once the hosted UI serves them; nothing is advertised that isn't there.
-            let doc = OpenIDConfiguration(issuer: iss, jwks_uri: "\(cognate.deps.config.publicURL)/\(poolId)/.well-known/jwks.json")
+            // The endpoints are at the public URL, which serves every pool (a pool domain's host does too).
+            let base = cognate.deps.config.publicURL
+            let doc = OpenIDConfiguration(
+                issuer: iss, jwks_uri: "\(base)/\(poolId)/.well-known/jwks.json", authorization_endpoint: "\(base)/oauth2/authorize",
+                token_endpoint: "\(base)/oauth2/token", userinfo_endpoint: "\(base)/oauth2/userInfo",
+                revocation_endpoint: "\(base)/oauth2/revoke", end_session_endpoint: "\(base)/logout"
+            )
             return Self.json(doc, cache: false)
         }
     }
@@ -45,9 +50,13 @@ struct OpenIDConfiguration: Encodable {
     var authorization_endpoint: String?
     var token_endpoint: String?
     var userinfo_endpoint: String?
+    var revocation_endpoint: String?
+    var end_session_endpoint: String?
     var id_token_signing_alg_values_supported = ["RS256"]
     var response_types_supported = ["code", "token"]
     var scopes_supported = ["openid", "email", "phone", "profile"]
     var subject_types_supported = ["public"]
-    var token_endpoint_auth_methods_supported = ["client_secret_basic", "client_secret_post"]
+    var token_endpoint_auth_methods_supported = ["client_secret_basic", "client_secret_post", "none"]
+    var grant_types_supported = ["authorization_code", "implicit", "refresh_token", "client_credentials"]
+    var code_challenge_methods_supported = ["S256", "plain"]
 }

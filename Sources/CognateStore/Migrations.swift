@@ -25,7 +25,19 @@ enum Migrations {
         CREATE TABLE once_markers(id BLOB PRIMARY KEY, expires_at REAL NOT NULL);
         CREATE TABLE settings(key TEXT PRIMARY KEY, value BLOB NOT NULL);
         """,
-        // 2: the outbox. Messages wait here, sealed, until a node claims (state 'claimed', with a
+        // 2: the hosted UI and OAuth endpoints: pool domains (unique across pools), resource
+        // servers, UI branding, authorization codes and browser sessions (both by hash only).
+        """
+        CREATE TABLE domains(domain TEXT PRIMARY KEY, pool_id TEXT NOT NULL, data BLOB NOT NULL);
+        CREATE INDEX domains_by_pool ON domains(pool_id);
+        CREATE TABLE resource_servers(pool_id TEXT NOT NULL, identifier TEXT NOT NULL, data BLOB NOT NULL, PRIMARY KEY(pool_id, identifier));
+        CREATE TABLE ui_customizations(pool_id TEXT NOT NULL, client_id TEXT NOT NULL, data BLOB NOT NULL, PRIMARY KEY(pool_id, client_id));
+        CREATE TABLE authorization_codes(code_hash BLOB PRIMARY KEY, pool_id TEXT NOT NULL, username TEXT NOT NULL, expires_at REAL NOT NULL, data BLOB NOT NULL);
+        CREATE INDEX authorization_codes_by_user ON authorization_codes(pool_id, username);
+        CREATE TABLE hosted_sessions(id_hash BLOB PRIMARY KEY, pool_id TEXT NOT NULL, username TEXT NOT NULL, expires_at REAL NOT NULL, data BLOB NOT NULL);
+        CREATE INDEX hosted_sessions_by_user ON hosted_sessions(pool_id, username);
+        """,
+        // 3: the outbox. Messages wait here, sealed, until a node claims (state 'claimed', with a
         // lease) and sends them; 'failed' rows stay for the operator.
         """
         CREATE TABLE outbox(id TEXT PRIMARY KEY, pool_id TEXT NOT NULL, payload BLOB NOT NULL, created_at REAL NOT NULL,

@@ -61,7 +61,10 @@ extension SQLStore: PoolStore {
 
     public func deletePool(id: String) async throws {
         try await db.write { tx in
-            for table in ["signing_keys", "clients", "users", "user_aliases", "user_search", "user_groups", "group_members", "codes", "refresh_tokens"] {
+            for table in [
+                "signing_keys", "clients", "users", "user_aliases", "user_search", "user_groups", "group_members", "codes", "refresh_tokens",
+                "domains", "resource_servers", "ui_customizations", "authorization_codes", "hosted_sessions",
+            ] {
                 try tx.query("DELETE FROM \(table) WHERE pool_id = ?", [.text(id)])
             }
             try tx.query("DELETE FROM pools WHERE id = ?", [.text(id)])
@@ -107,6 +110,7 @@ extension SQLStore: ClientStore {
 
     public func deleteClient(id: String) async throws {
         try await db.write { tx in
+            try tx.query("DELETE FROM ui_customizations WHERE client_id = ?", [.text(id)])
             try tx.query("DELETE FROM clients WHERE id = ?", [.text(id)])
         }
     }
@@ -177,7 +181,7 @@ extension SQLStore: UserStore {
     public func deleteUser(poolId: String, username: String) async throws {
         try await db.write { tx in
             let p = SQLValue.text(poolId), u = SQLValue.text(username)
-            for table in ["user_aliases", "user_search", "codes", "refresh_tokens"] {
+            for table in ["user_aliases", "user_search", "codes", "refresh_tokens", "authorization_codes", "hosted_sessions"] {
                 try tx.query("DELETE FROM \(table) WHERE pool_id = ? AND username = ?", [p, u])
             }
             try tx.query("DELETE FROM group_members WHERE pool_id = ? AND username = ?", [p, u])

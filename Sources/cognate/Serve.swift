@@ -15,6 +15,7 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Region for requests without a SigV4 scope. [env: COGNATE_REGION] (default: us-east-1)") var region: String?
     @Flag(help: "Issue tokens with Cognito's issuer https://cognito-idp.REGION.amazonaws.com/POOL. [env: COGNATE_COGNITO_ISSUER=1]") var cognitoIssuer = false
     @Flag(help: "Development mode: serve GET /_dev/outbox with every code and message. [env: COGNATE_DEV=1]") var dev = false
+    @Option(help: "Folder of *.mustache files replacing the hosted UI's templates (all of them). [env: COGNATE_UI_TEMPLATES]") var uiTemplates: String?
     @Option(help: "Log level (trace, debug, info, notice, warning, error). [env: COGNATE_LOG_LEVEL] (default: info)") var logLevel: String?
     @Option(help: "Send e-mail over SMTP: smtp://[user:pass@]host[:port] (STARTTLS when offered) or smtps://… [env: COGNATE_SMTP_URL] (default: e-mail goes to the log)") var smtpURL: String?
     @Option(help: "PEM file of certificate authorities to trust for SMTP's TLS. [env: COGNATE_SMTP_CA_FILE] (default: the system's)") var smtpCAFile: String?
@@ -37,6 +38,7 @@ struct Serve: AsyncParsableCommand {
         config.cognitoIssuer = cognitoIssuer || flag("COGNATE_COGNITO_ISSUER")
         config.dev = dev || flag("COGNATE_DEV")
         config.masterKey = env["COGNATE_MASTER_KEY"]
+        config.uiTemplatesDirectory = uiTemplates ?? env["COGNATE_UI_TEMPLATES"]
         config.smtpURL = smtpURL ?? env["COGNATE_SMTP_URL"].flatMap { $0.isEmpty ? nil : $0 }
         config.smtpFrom = smtpFrom ?? env["COGNATE_SMTP_FROM"] ?? config.smtpFrom
         config.smtpCAFile = smtpCAFile ?? env["COGNATE_SMTP_CA_FILE"].flatMap { $0.isEmpty ? nil : $0 }

@@ -14,17 +14,23 @@ struct TestServer: Sendable {
     let outbox: DevOutbox
 
     /// `database` defaults to a private in-memory SQLite; pass a file path to share one between servers.
-    static func make(database: String = ":memory:", dataDirectory: String? = nil) async throws -> TestServer {
+    /// `clock` replaces the system clock (for expiry tests); `publicURL` sets the server's public base.
+    static func make(
+        database: String = ":memory:", dataDirectory: String? = nil, clock: (any TimeSource)? = nil, publicURL: String = "http://cognate.test",
+        uiTemplates: String? = nil
+    ) async throws -> TestServer {
         var config = ServerConfiguration()
         config.databaseURL = database
         config.masterKey = String(repeating: "ab", count: 32)
         config.dataDirectory = dataDirectory ?? NSTemporaryDirectory()
-        config.publicURL = "http://cognate.test"
+        config.publicURL = publicURL
         config.dev = true
+        config.uiTemplatesDirectory = uiTemplates
         let logger = Logger(label: "test")
         let outbox = DevOutbox()
-        let deps = try await Bootstrap.dependencies(config, delivery: LogDelivery(logger: logger, outbox: outbox), logger: logger)
-        return TestServer(responder: buildRouter(Cognate(deps), config: config, outbox: outbox).buildResponder(), outbox: outbox)
+        var deps = try await Bootstrap.dependencies(config, delivery: LogDelivery(logger: logger, outbox: outbox), logger: logger)
+        if let clock { deps.time = clock }
+        return TestServer(responder: try buildRouter(Cognate(deps), config: config, outbox: outbox).buildResponder(), outbox: outbox)
     }
 
     func run<T: Sendable>(_ body: @escaping @Sendable (Client) async throws -> T) async throws -> T {

@@ -43,7 +43,7 @@ extension TestServer {
         let logger = Logger(label: "test")
         let outbox = DevOutbox()
         let deps = try await Bootstrap.open(config, logger: logger).dependencies(delivery: LogDelivery(logger: logger, outbox: outbox), triggers: triggers)
-        return TestServer(responder: buildRouter(Cognate(deps), config: config, outbox: outbox).buildResponder(), outbox: outbox)
+        return TestServer(responder: try buildRouter(Cognate(deps), config: config, outbox: outbox).buildResponder(), outbox: outbox)
     }
 }
 

@@ -41,8 +41,10 @@ public struct RefreshTokenRecord: Codable, Sendable, Equatable {
     public var expiresAt: Double
     public var revoked: Bool
     public var scopes: [String]
+    /// Issued through the OAuth endpoints: tokens refreshed from it keep their OAuth form.
+    public var hosted: Bool?
 
-    public init(originJti: String, tokenHash: [UInt8], poolId: String, clientId: String, username: String, authTime: Double, issuedAt: Double, expiresAt: Double, revoked: Bool = false, scopes: [String]) {
+    public init(originJti: String, tokenHash: [UInt8], poolId: String, clientId: String, username: String, authTime: Double, issuedAt: Double, expiresAt: Double, revoked: Bool = false, scopes: [String], hosted: Bool? = nil) {
         self.originJti = originJti
         self.tokenHash = tokenHash
         self.poolId = poolId
@@ -53,6 +55,7 @@ public struct RefreshTokenRecord: Codable, Sendable, Equatable {
         self.expiresAt = expiresAt
         self.revoked = revoked
         self.scopes = scopes
+        self.hosted = hosted
     }
 }
 

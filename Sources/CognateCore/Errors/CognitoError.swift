@@ -36,6 +36,12 @@ extension CognitoError {
     public static let groupNotFound = CognitoError(.resourceNotFound, "Group not found.")
     public static let unauthorizedAttributeWrite = CognitoError(.notAuthorized, "A client attempted to write unauthorized attribute")
 
+    // The OAuth endpoints' refusals; the HTTP layer turns the codes into OAuth's error names.
+    public static let invalidClient = CognitoError(.unauthorized, "Client authentication failed.")
+    public static let invalidGrant = CognitoError(.notAuthorized, "The authorization grant is invalid, expired, revoked, or was issued to another client.")
+    public static let redirectMismatch = CognitoError(.invalidParameter, "The redirect_uri is not one of the app client's callback URLs.")
+    public static let logoutMismatch = CognitoError(.invalidParameter, "The logout_uri is not one of the app client's sign-out URLs.")
+
     public static func poolNotFound(_ id: String) -> CognitoError {
         CognitoError(.resourceNotFound, "User pool \(id) does not exist.")
     }

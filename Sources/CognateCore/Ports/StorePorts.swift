@@ -94,9 +94,48 @@ public protocol SettingsStore: Sendable {
 }
 
 public typealias CognateStorage = PoolStore & ClientStore & UserStore & GroupStore & CodeStore & TokenStore & SettingsStore & OnceStore
+    & DomainStore & ResourceServerStore & UICustomizationStore & AuthorizationCodeStore & HostedSessionStore
 
 /// One-time markers shared by all nodes (spent challenges).
 public protocol OnceStore: Sendable {
     /// True the first time `id` is presented; false after. Entries may be forgotten after `expiresAt`.
     func consumeOnce(id: [UInt8], expiresAt: Double) async throws -> Bool
+}
+
+public protocol DomainStore: Sendable {
+    /// Throws `StoreConflict.alreadyExists` when the domain is taken (by any pool).
+    func createDomain(_ domain: PoolDomain) async throws
+    func domain(_ name: String) async throws -> PoolDomain?
+    func domains(poolId: String) async throws -> [PoolDomain]
+    func updateDomain(_ name: String, _ body: @escaping @Sendable (inout PoolDomain) throws -> Void) async throws -> PoolDomain
+    func deleteDomain(_ name: String) async throws
+}
+
+public protocol ResourceServerStore: Sendable {
+    /// Throws `StoreConflict.alreadyExists` for an identifier the pool already has.
+    func createResourceServer(_ server: ResourceServerType) async throws
+    func resourceServer(poolId: String, identifier: String) async throws -> ResourceServerType?
+    func updateResourceServer(poolId: String, identifier: String, _ body: @escaping @Sendable (inout ResourceServerType) throws -> Void) async throws -> ResourceServerType
+    func deleteResourceServer(poolId: String, identifier: String) async throws
+    /// Ordered by identifier, after `after`.
+    func listResourceServers(poolId: String, after: String?, limit: Int) async throws -> [ResourceServerType]
+}
+
+public protocol UICustomizationStore: Sendable {
+    func putUICustomization(_ value: UICustomization) async throws
+    func uiCustomization(poolId: String, clientId: String) async throws -> UICustomization?
+}
+
+public protocol AuthorizationCodeStore: Sendable {
+    func putAuthorizationCode(_ code: AuthorizationCode) async throws
+    func authorizationCode(hash: [UInt8]) async throws -> AuthorizationCode?
+    /// Marks the code redeemed by `originJti` and returns it as it was before, in one
+    /// transaction: a non-nil `redeemedWith` in the result means the code had been used already.
+    func redeemAuthorizationCode(hash: [UInt8], originJti: String) async throws -> AuthorizationCode?
+}
+
+public protocol HostedSessionStore: Sendable {
+    func putHostedSession(_ session: HostedSession) async throws
+    func hostedSession(idHash: [UInt8]) async throws -> HostedSession?
+    func deleteHostedSession(idHash: [UInt8]) async throws
 }

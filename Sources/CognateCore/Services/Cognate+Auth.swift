@@ -109,16 +109,26 @@ extension Cognate {
 
     /// A successful sign-in: the PostAuthentication trigger, then tokens (through PreTokenGeneration).
     func completeSignIn(_ user: User, client: AppClient, pool: UserPool, source: String, clientMetadata: [String: String]?) async throws -> AuthStep {
-        _ = try await runTrigger(
-            .postAuthentication, pool: pool, source: "PostAuthentication_Authentication", userName: user.username, clientId: client.id,
-            request: ["userAttributes": triggerAttributes(user, pool: pool), "newDeviceUsed": .bool(false), "clientMetadata": Self.stringMap(clientMetadata)]
-        )
+        try await postAuthentication(user, client: client, pool: pool, clientMetadata: clientMetadata)
         let result = try await issueTokens(user: user, pool: pool, client: client, authTime: now, source: source, clientMetadata: clientMetadata)
         return AuthStep(challengeParameters: [:], authenticationResult: result)
     }
 
+    func postAuthentication(_ user: User, client: AppClient, pool: UserPool, clientMetadata: [String: String]?) async throws {
+        _ = try await runTrigger(
+            .postAuthentication, pool: pool, source: "PostAuthentication_Authentication", userName: user.username, clientId: client.id,
+            request: ["userAttributes": triggerAttributes(user, pool: pool), "newDeviceUsed": .bool(false), "clientMetadata": Self.stringMap(clientMetadata)]
+        )
+    }
+
     /// After a correct password: a forced password change, or tokens.
     func afterPassword(_ user: User, client: AppClient, pool: UserPool, clientMetadata: [String: String]?) async throws -> AuthStep {
+        if let challenge = try passwordChallenge(user, client: client, pool: pool) { return challenge }
+        return try await completeSignIn(user, client: client, pool: pool, source: "TokenGeneration_Authentication", clientMetadata: clientMetadata)
+    }
+
+    /// The challenge a user must answer after a correct password, if any.
+    func passwordChallenge(_ user: User, client: AppClient, pool: UserPool) throws -> AuthStep? {
         if user.status == .forceChangePassword {
             if let expires = user.password?.expiresAt, expires <= now {
                 throw CognitoError(.notAuthorized, "Temporary password has expired and must be reset by an administrator.")
@@ -129,9 +139,7 @@ extension Cognate {
             )
             var shown = user.attributes
             shown.removeValue(forKey: "sub")
-            let required = (pool.type.schemaAttributes ?? [])
-                .filter { $0.required == true && $0.name != "sub" && (user.attributes[$0.name ?? ""] ?? "").isEmpty }
-                .compactMap { $0.name.map { "userAttributes." + $0 } }
+            let required = missingRequiredAttributes(user, pool: pool).map { "userAttributes." + $0 }
             return AuthStep(
                 challengeName: "NEW_PASSWORD_REQUIRED", session: try seal(state),
                 challengeParameters: [
@@ -141,7 +149,7 @@ extension Cognate {
                 ]
             )
         }
-        return try await completeSignIn(user, client: client, pool: pool, source: "TokenGeneration_Authentication", clientMetadata: clientMetadata)
+        return nil
     }
 
     func refreshAuth(_ params: [String: String], client: AppClient, pool: UserPool) async throws -> AuthStep {
@@ -180,6 +188,12 @@ extension Cognate {
     }
 
     func answerNewPassword(_ responses: [String: String], session: String?, client: AppClient, pool: UserPool, clientMetadata: [String: String]?) async throws -> AuthStep {
+        let user = try await completeNewPassword(responses, session: session, client: client, pool: pool)
+        return try await completeSignIn(user, client: client, pool: pool, source: "TokenGeneration_NewPasswordChallenge", clientMetadata: clientMetadata)
+    }
+
+    /// Checks a NEW_PASSWORD_REQUIRED answer and sets the new password (and any attributes given).
+    func completeNewPassword(_ responses: [String: String], session: String?, client: AppClient, pool: UserPool) async throws -> User {
         let name = try Self.param(responses, "USERNAME")
         let newPassword = try Self.param(responses, "NEW_PASSWORD")
         guard let session else { throw CognitoError.invalidParameter("Missing required parameter Session") }
@@ -199,12 +213,11 @@ extension Cognate {
         try checkPolicy(newPassword, pool: pool)
         try await spend(state, failure: .sessionExpired)
         let record = try await passwordRecord(newPassword, pool: pool, username: user.username, temporary: false)
-        let updated = try await updateUser(pool, user) { u in
+        return try await updateUser(pool, user) { u in
             Self.applyAttributeChanges(changes, to: &u, explicitVerification: false)
             u.password = record
             u.status = .confirmed
         }
-        return try await completeSignIn(updated, client: client, pool: pool, source: "TokenGeneration_NewPasswordChallenge", clientMetadata: clientMetadata)
     }
 
     static func jsonString<T: Encodable>(_ value: T) -> String {

@@ -18,7 +18,7 @@ extension Cognate {
         var type = UserPoolClientType(userPoolId: pool.id, clientName: input.clientName, clientId: id)
         type.creationDate = t
         type.lastModifiedDate = t
-        try Self.applyClientSettings(ClientSettings(input), to: &type, pool: pool)
+        try Self.applyClientSettings(ClientSettings(input), to: &type, pool: pool, customScopes: try await customScopes(poolId: pool.id), hasSecret: secret != nil)
         let sealed = try secret.map { try deps.atRest.seal(Array($0.utf8), aad: Array("client:\(id)".utf8)) }
         let client = AppClient(type: type, sealedSecret: sealed)
         try await store.createClient(client)
@@ -36,12 +36,13 @@ extension Cognate {
         _ = try await requireClient(input.clientId, poolId: pool.id)
         let t = now
         let settings = ClientSettings(input)
+        let custom = try await customScopes(poolId: pool.id)
         let updated = try await store.updateClient(id: input.clientId) { client in
             // Omitted settings go back to their defaults, as in Cognito.
             var type = UserPoolClientType(userPoolId: client.type.userPoolId, clientName: input.clientName ?? client.type.clientName, clientId: client.type.clientId)
             type.creationDate = client.type.creationDate
             type.lastModifiedDate = t
-            try Self.applyClientSettings(settings, to: &type, pool: pool)
+            try Self.applyClientSettings(settings, to: &type, pool: pool, customScopes: custom, hasSecret: client.hasSecret)
             client.type = type
         }
         return UpdateUserPoolClientResponse(userPoolClient: try describe(updated))
@@ -87,7 +88,8 @@ extension Cognate {
         return t
     }
 
-    static func applyClientSettings(_ s: ClientSettings, to t: inout UserPoolClientType, pool: UserPool) throws {
+    /// `customScopes` are the pool's resource-server scopes, which clients may be allowed besides the standard ones.
+    static func applyClientSettings(_ s: ClientSettings, to t: inout UserPoolClientType, pool: UserPool, customScopes: Set<String>, hasSecret: Bool) throws {
         // A validity given without a unit is in hours (refresh: days); one left out is Cognito's default.
         func resolve(_ value: Int?, _ unit: String?, givenUnit: String, defaultSeconds: Int, defaultUnit: String) -> (Int, String) {
             if let value, value > 0 { return (value, unit ?? givenUnit) }
@@ -136,12 +138,15 @@ extension Cognate {
         t.callbackURLs = s.callbackURLs
         t.logoutURLs = s.logoutURLs
         t.defaultRedirectURI = s.defaultRedirectURI
-        for scope in s.allowedOAuthScopes ?? [] where !standardScopes.contains(scope) {
+        for scope in s.allowedOAuthScopes ?? [] where !standardScopes.contains(scope) && !customScopes.contains(scope) {
             throw CognitoError(.scopeDoesNotExist, "Invalid scope requested: \(scope)")
         }
         let oauthFlows = s.allowedOAuthFlows ?? []
         if oauthFlows.contains("client_credentials") && oauthFlows.count > 1 {
             throw CognitoError(.invalidOAuthFlow, "client_credentials flow can not be selected along with code flow or implicit flow.")
+        }
+        if oauthFlows.contains("client_credentials") && !hasSecret {
+            throw CognitoError(.invalidOAuthFlow, "client_credentials flow can not be selected if client does not have a client secret.")
         }
         if s.allowedOAuthFlowsUserPoolClient == true {
             if oauthFlows.isEmpty { throw CognitoError(.invalidOAuthFlow, "AllowedOAuthFlows are required when AllowedOAuthFlowsUserPoolClient is true.") }

@@ -35,7 +35,9 @@ extension Cognate {
 
     public func describeUserPool(_ input: DescribeUserPoolRequest, _ ctx: CallContext) async throws -> DescribeUserPoolResponse {
         let pool = try await requirePool(input.userPoolId)
-        return DescribeUserPoolResponse(userPool: describe(pool, users: try await store.userCount(poolId: pool.id)))
+        var type = describe(pool, users: try await store.userCount(poolId: pool.id))
+        (type.domain, type.customDomain) = try await domainNames(pool)
+        return DescribeUserPoolResponse(userPool: type)
     }
 
     public func updateUserPool(_ input: UpdateUserPoolRequest, _ ctx: CallContext) async throws -> UpdateUserPoolResponse {

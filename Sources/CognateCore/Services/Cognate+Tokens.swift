@@ -29,15 +29,19 @@ extension Cognate {
 
     public func pool(id: String) async throws -> UserPool? { try await store.pool(id: id) }
 
-    /// ID + access tokens, and a refresh token when `family` is nil (a new sign-in).
+    /// ID + access tokens, and a refresh token when `family` is nil (a new sign-in). Tokens for
+    /// the OAuth endpoints (`oauth`, or refreshed from a family they issued) carry the granted
+    /// scopes, `"version": 2`, `at_hash` and the request's `nonce`, and have an ID token only
+    /// when `openid` was granted.
     func issueTokens(
         user: User, pool: UserPool, client: AppClient, authTime: Double, family: RefreshTokenRecord? = nil,
-        scopes: [String] = [Cognate.adminScope], source: String = "TokenGeneration_Authentication", clientMetadata: [String: String]? = nil
+        scopes: [String] = [Cognate.adminScope], oauth: OAuthIssue? = nil, source: String? = nil, clientMetadata: [String: String]? = nil
     ) async throws -> AuthenticationResultType {
         let t = now
         let iat = Int(t)
         let eventId = deps.random.uuid()
-        let originJti = family?.originJti ?? deps.random.uuid()
+        let originJti = family?.originJti ?? oauth?.originJti ?? deps.random.uuid()
+        let isOAuth = oauth != nil || family?.hosted == true
         let groups = try await groupNames(user)
         let iss = deps.config.issuer(for: pool)
 
@@ -61,14 +65,21 @@ extension Cognate {
         ]
         if !groups.isEmpty { access["cognito:groups"] = .array(groups.map { .string($0) }) }
         try await preTokenGeneration(
-            &id, &access, user: user, pool: pool, client: client, groups: groups, scopes: scopes, source: source, clientMetadata: clientMetadata
+            &id, &access, user: user, pool: pool, client: client, groups: groups, scopes: scopes,
+            source: source ?? (oauth != nil ? "TokenGeneration_HostedAuth" : "TokenGeneration_Authentication"), clientMetadata: clientMetadata
         )
+        if isOAuth { access["version"] = .int(2) }
 
         let idKey = try await key(.idToken, pool), accessKey = try await key(.accessToken, pool)
-        let signing = deps.signing, idClaims = id, accessClaims = access
-        let (idToken, accessToken) = try await deps.compute.run {
-            (try JWT.sign(claims: idClaims, kid: idKey.key.kid, key: idKey.privateDER, signer: signing),
-             try JWT.sign(claims: accessClaims, kid: accessKey.key.kid, key: accessKey.privateDER, signer: signing))
+        // The ID token (only with openid for OAuth) is signed after the access token: at_hash covers it.
+        var idClaims: [String: JSONValue]? = !isOAuth || scopes.contains("openid") ? id : nil
+        if isOAuth, let nonce = oauth?.nonce { idClaims?["nonce"] = .string(nonce) }
+        let signing = deps.signing, digests = deps.digests, accessClaims = access, finalIdClaims = idClaims, withAtHash = isOAuth
+        let (idToken, accessToken) = try await deps.compute.run { () throws -> (String?, String) in
+            let accessToken = try JWT.sign(claims: accessClaims, kid: accessKey.key.kid, key: accessKey.privateDER, signer: signing)
+            guard var claims = finalIdClaims else { return (nil, accessToken) }
+            if withAtHash { claims["at_hash"] = .string(Self.atHash(accessToken, digests: digests)) }
+            return (try JWT.sign(claims: claims, kid: idKey.key.kid, key: idKey.privateDER, signer: signing), accessToken)
         }
 
         var refreshToken: String?
@@ -77,13 +88,21 @@ extension Cognate {
             let token = Base64.urlEncode(raw)
             try await store.putRefreshToken(RefreshTokenRecord(
                 originJti: originJti, tokenHash: deps.digests.sha256(Array(token.utf8)), poolId: pool.id, clientId: client.id,
-                username: user.username, authTime: authTime, issuedAt: t, expiresAt: t + Double(client.refreshTokenSeconds), scopes: scopes
+                username: user.username, authTime: authTime, issuedAt: t, expiresAt: t + Double(client.refreshTokenSeconds), scopes: scopes,
+                hosted: isOAuth ? true : nil
             ))
-            refreshToken = token
+            // The implicit flow hands out no refresh token; the family still exists so that the
+            // access token can be revoked with the user's others.
+            refreshToken = oauth?.withRefreshToken == false ? nil : token
         }
         return AuthenticationResultType(
             accessToken: accessToken, expiresIn: client.accessTokenSeconds, tokenType: "Bearer", refreshToken: refreshToken, idToken: idToken
         )
+    }
+
+    /// OIDC at_hash: base64url of the left half of SHA-256 over the access token's ASCII.
+    static func atHash(_ accessToken: String, digests: any Digests) -> String {
+        Base64.urlEncode(Array(digests.sha256(Array(accessToken.utf8)).prefix(16)))
     }
 
     /// Standard attributes carry their OIDC types in tokens; custom ones stay strings.
@@ -97,8 +116,8 @@ extension Cognate {
     }
 
     /// The user behind an access token, if the token is this server's, unexpired, unrevoked and
-    /// carries the self-service scope.
-    func authenticate(_ accessToken: String) async throws -> (User, UserPool, [String: JSONValue]) {
+    /// carries `scope` (the self-service scope unless told otherwise).
+    func authenticate(_ accessToken: String, scope: String = Cognate.adminScope) async throws -> (User, UserPool, [String: JSONValue]) {
         guard let jwt = JWT.parse(accessToken),
               let iss = jwt.claims["iss"]?.stringValue,
               let poolId = iss.split(separator: "/").last.map(String.init),
@@ -110,7 +129,7 @@ extension Cognate {
         else { throw CognitoError.invalidAccessToken }
         guard let exp = jwt.claims["exp"]?.intValue, Double(exp) > now else { throw CognitoError.accessTokenExpired }
         let scopes = (jwt.claims["scope"]?.stringValue ?? "").split(separator: " ")
-        guard scopes.contains(Substring(Self.adminScope)) else {
+        guard scopes.contains(Substring(scope)) else {
             throw CognitoError(.notAuthorized, "Access Token does not have required scopes")
         }
         guard let originJti = jwt.claims["origin_jti"]?.stringValue,
@@ -122,4 +141,12 @@ extension Cognate {
         if !user.enabled { throw CognitoError.userDisabled }
         return (user, pool, jwt.claims)
     }
+}
+
+/// What the OAuth endpoints add to a sign-in's tokens.
+struct OAuthIssue: Sendable {
+    var nonce: String?
+    /// Fixed in advance when an authorization code must remember which family it produced.
+    var originJti: String?
+    var withRefreshToken = true
 }

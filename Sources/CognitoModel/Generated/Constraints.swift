@@ -59,7 +59,7 @@ enum ModelConstraints {
     static let deviceNameType = StringRule(min: 1, max: 1024)
     static let deviceRememberedStatusType = StringRule(allowed: ["remembered", "not_remembered"])
     static let domainStatusType = StringRule(allowed: ["CREATING", "DELETING", "UPDATING", "ACTIVE", "FAILED"])
-    static let domainType = StringRule(min: 1, max: 63, pattern: ModelPatterns.domainType)
+    static let domainType = StringRule(min: 1, max: 253, pattern: ModelPatterns.domainType)
     static let domainVersionType = StringRule(min: 1, max: 20)
     static let emailAddressType = StringRule(pattern: ModelPatterns.emailAddressType)
     static let emailInviteMessageType = StringRule(min: 6, max: 20000, pattern: ModelPatterns.emailInviteMessageType)

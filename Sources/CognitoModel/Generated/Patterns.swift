@@ -68,8 +68,8 @@ public enum ModelPatterns {
     )
 
     public static let domainType = ModelPattern(
-        name: "domainType", #"^[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?$"#,
-        icu: #"^[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?$"#
+        name: "domainType", #"^[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?)*$"#,
+        icu: #"^[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?)*$"#
     )
 
     public static let emailAddressType = ModelPattern(
