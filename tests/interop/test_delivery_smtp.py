@@ -50,8 +50,10 @@ def test_sign_up_mail_code_confirms_the_account(mail_server, smtp):
     assert pool.attrs(name)["email_verified"] == "true"
 
 
-def test_link_mail_confirms_the_account_over_http(mail_server, smtp):
-    pool = pool_on(mail_server, VerificationMessageTemplate={"DefaultEmailOption": "CONFIRM_WITH_LINK"})
+def test_link_mail_confirms_the_account_over_http(mail_server, smtp, receiver):
+    post_confirmation = receiver.route("link-postconfirm")
+    pool = pool_on(mail_server, VerificationMessageTemplate={"DefaultEmailOption": "CONFIRM_WITH_LINK"},
+                   LambdaConfig={"PostConfirmation": post_confirmation})
     client = pool.client()
     name, address = unique("lk"), unique_email()
     client.sign_up(name, email=address)
@@ -66,11 +68,11 @@ def test_link_mail_confirms_the_account_over_http(mail_server, smtp):
     q = parse_qs(link.query)
     assert q["client_id"] == [client.id] and q["user_name"] == [name] and re.fullmatch(r"\d{6}", q["confirmation_code"][0])
     resp = requests.get(m.group(1), timeout=10, allow_redirects=False)
-    if resp.status_code == 404:
-        pytest.skip("GET /confirmUser is the hosted-UI work (issue: hosted UI and OAuth endpoints); "
-                    "this test confirms through it once that lands on main")
     assert resp.status_code < 400, resp.text[:300]
     assert pool.status(name) == "CONFIRMED"
+    assert pool.attrs(name)["email_verified"] == "true"
+    [event] = receiver.events(post_confirmation)
+    assert event["triggerSource"] == "PostConfirmation_ConfirmSignUp" and event["userName"] == name
 
 
 def test_pool_sender_templates_invitation_reset_and_attribute_codes(mail_server, smtp):

@@ -8,11 +8,14 @@ from __future__ import annotations
 import json
 import subprocess
 import time
+from urllib.parse import parse_qs, urlparse
 
 import pytest
+import requests
 from pycognito.aws_srp import AWSSRP
 
 from delivery_helpers import WEBHOOK_SECRET, Receiver, Reply, respond
+from hosted_helpers import submit
 from interop_helpers import (
     NEW_PASSWORD,
     PASSWORD,
@@ -545,3 +548,28 @@ def test_without_a_secret_webhooks_are_signed_with_the_printed_key(server_factor
         assert not own.errors and len(own.events(url)) == 1
     finally:
         own.close()
+
+
+def test_hosted_ui_sign_in_runs_the_triggers(trigger_pool, receiver, endpoint):
+    pool, urls = trigger_pool(
+        PreAuthentication=None, PostAuthentication=None,
+        PreTokenGeneration=lambda e: respond(e, claimsOverrideDetails={"claimsToAddOrOverride": {"plan": "pro"}}),
+    )
+    name = pool.create_user(unique("hu"), email=unique_email())
+    redirect = "http://localhost:9/callback"
+    client = pool.cognito.create_user_pool_client(
+        UserPoolId=pool.id, ClientName="web", AllowedOAuthFlowsUserPoolClient=True, AllowedOAuthFlows=["code"],
+        AllowedOAuthScopes=["openid", "email"], SupportedIdentityProviders=["COGNITO"], CallbackURLs=[redirect],
+    )["UserPoolClient"]
+    s = requests.Session()
+    page = s.get(endpoint + "/login", params={"client_id": client["ClientId"], "response_type": "code",
+                                              "scope": "openid email", "redirect_uri": redirect}, timeout=10)
+    done = submit(s, page, {"username": name, "password": PASSWORD}, allow_redirects=False, timeout=10)
+    assert done.status_code in (302, 303), done.text[:300]
+    code = parse_qs(urlparse(done.headers["Location"]).query)["code"][0]
+    tokens = requests.post(endpoint + "/oauth2/token", timeout=10, data={
+        "grant_type": "authorization_code", "client_id": client["ClientId"], "code": code, "redirect_uri": redirect}).json()
+    assert jwt_segments(tokens["id_token"])[1]["plan"] == "pro"
+    assert receiver.events(urls["PreTokenGeneration"])[-1]["triggerSource"] == "TokenGeneration_HostedAuth"
+    assert receiver.events(urls["PreAuthentication"])[-1]["callerContext"]["clientId"] == client["ClientId"]
+    assert receiver.events(urls["PostAuthentication"])[-1]["triggerSource"] == "PostAuthentication_Authentication"
