@@ -25,7 +25,7 @@ let package = Package(
     targets: [
         .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
-        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(name: "CCurl"),
         .target(name: "CognitoModel", swiftSettings: swiftSettings),
         .target(name: "CognateCore", dependencies: ["CognitoModel"], swiftSettings: swiftSettings),
         .target(name: "CognateCrypto", dependencies: ["COpenSSL", "CognateCore"], swiftSettings: swiftSettings),
