@@ -60,7 +60,20 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        // The load generator (bench/run drives it). Built by `swift build`; run on demand only.
+        .executableTarget(
+            name: "cognate-bench",
+            dependencies: [
+                "CognateCore", "CognateCrypto", "CognateStore", "CognateHTTP", "CognitoModel",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "bench/Sources/cognate-bench",
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "CognitoModelTests", dependencies: ["CognitoModel"]),

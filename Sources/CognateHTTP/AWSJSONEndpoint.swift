@@ -48,11 +48,53 @@ struct AWSJSONEndpoint: Sendable {
 
     /// The region of a SigV4 credential scope: `Credential=AKID/20260101/us-east-1/cognito-idp/aws4_request`.
     static func region(fromAuthorization header: String?) -> String? {
-        guard let header, let r = header.range(of: "Credential=") else { return nil }
+        guard var header else { return nil }
+        // Every signed request carries this header: scan its bytes (Foundation's range(of:) and
+        // Character splitting cost more than the rest of an AdminGetUser's parsing). Non-ASCII
+        // scopes take the general path below.
+        let fast: String?? = header.withUTF8 { Self.asciiRegion($0) }
+        if let fast { return fast }
+        guard let r = header.range(of: "Credential=") else { return nil }
         let scope = header[r.upperBound...].prefix { $0 != "," && $0 != " " }.split(separator: "/")
         guard scope.count >= 5 else { return nil }
         let region = String(scope[2])
         return region.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" }) && !region.isEmpty ? region : nil
+    }
+
+    static let credentialMarker = Array("Credential=".utf8)
+
+    /// `region(fromAuthorization:)` for an all-ASCII header, where bytes and Characters agree:
+    /// `.some(region or nil)`, or nil to take the general path.
+    static func asciiRegion(_ b: UnsafeBufferPointer<UInt8>) -> String?? {
+        guard b.allSatisfy({ $0 < 0x80 }) else { return nil }
+        let m = credentialMarker
+        var start = -1
+        if b.count >= m.count {
+            search: for i in 0...(b.count - m.count) {
+                for j in 0..<m.count where b[i + j] != m[j] { continue search }
+                start = i + m.count
+                break
+            }
+        }
+        guard start >= 0 else { return .some(nil) }
+        var end = start
+        while end < b.count, b[end] != UInt8(ascii: ","), b[end] != UInt8(ascii: " ") { end += 1 }
+        // The third non-empty '/'-separated part, if there are at least five.
+        var parts: [Range<Int>] = []
+        var i = start
+        while i < end {
+            var j = i
+            while j < end, b[j] != UInt8(ascii: "/") { j += 1 }
+            if j > i { parts.append(i..<j) }
+            i = j + 1
+        }
+        guard parts.count >= 5 else { return .some(nil) }
+        let region = UnsafeBufferPointer(rebasing: b[parts[2]])
+        let valid = region.allSatisfy { c in
+            (c >= UInt8(ascii: "a") && c <= UInt8(ascii: "z")) || (c >= UInt8(ascii: "A") && c <= UInt8(ascii: "Z"))
+                || (c >= UInt8(ascii: "0") && c <= UInt8(ascii: "9")) || c == UInt8(ascii: "-")
+        }
+        return .some(valid ? String(decoding: region, as: UTF8.self) : nil)
     }
 
     static func response(status: HTTPResponse.Status, body: Data, requestId: String, extra: HTTPFields = [:]) -> Response {

@@ -33,6 +33,7 @@ public struct ActionRegistry: Sendable {
             let input = try Self.decode(Input.self, from: body)
             try Cognate.validate(input)
             let output = try await handler(input, ctx)
+            if let fast = (output as? any FastJSONEncodable)?.fastJSON() { return Data(fast) }
             return try JSONEncoder().encode(output)
             }
         }

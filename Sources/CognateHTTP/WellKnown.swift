@@ -3,16 +3,20 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import NIOCore
+import Synchronization
 
 /// `/{poolId}/.well-known/jwks.json` and `/{poolId}/.well-known/openid-configuration`.
 struct WellKnown: Sendable {
     let cognate: Cognate
+    /// The encoded JWKS body per pool, reused while the pool's keys are the same ones.
+    let jwksBodies = JWKSBodies()
 
     func register(on router: Router<BasicRequestContext>) {
         router.get("/:poolId/.well-known/jwks.json") { _, context in
             let poolId = try context.parameters.require("poolId")
             guard let keys = try? await cognate.jwks(poolId: poolId) else { return Self.notFound(poolId) }
-            return Self.json(["keys": keys], cache: true)
+            let body = jwksBodies.body(poolId, keys) { Self.encode(["keys": keys]) }
+            return Self.json(body: body, cache: true)
         }
         router.get("/:poolId/.well-known/openid-configuration") { _, context in
             let poolId = try context.parameters.require("poolId")
@@ -29,17 +33,42 @@ struct WellKnown: Sendable {
         }
     }
 
-    static func json<T: Encodable>(_ value: T, cache: Bool) -> Response {
+    static func encode<T: Encodable>(_ value: T) -> ByteBuffer {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return ByteBuffer(bytes: (try? encoder.encode(value)) ?? Data())
+    }
+
+    static func json<T: Encodable>(_ value: T, cache: Bool) -> Response {
+        json(body: encode(value), cache: cache)
+    }
+
+    static func json(body: ByteBuffer, cache: Bool) -> Response {
         var headers: HTTPFields = [.contentType: "application/json", .accessControlAllowOrigin: "*"]
         if cache { headers[.cacheControl] = "public, max-age=300" }
-        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: (try? encoder.encode(value)) ?? Data())))
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: body))
     }
 
     static func notFound(_ poolId: String) -> Response {
         let body = #"{"message":"User pool \#(poolId) does not exist."}"#
         return Response(status: .notFound, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: body)))
+    }
+}
+
+/// Encoded JWKS bodies by pool. An entry is used only for the very keys it was made from, so a
+/// pool whose keys differ (a new pool) never gets another's body. Bounded: past 1024 pools it
+/// starts over.
+final class JWKSBodies: Sendable {
+    private let entries = Mutex<[String: (keys: [PublicJWK], body: ByteBuffer)]>([:])
+
+    func body(_ poolId: String, _ keys: [PublicJWK], encode: () -> ByteBuffer) -> ByteBuffer {
+        if let hit = entries.withLock({ $0[poolId] }), hit.keys == keys { return hit.body }
+        let body = encode()
+        entries.withLock { cache in
+            if cache.count >= 1024 { cache.removeAll(keepingCapacity: true) }
+            cache[poolId] = (keys, body)
+        }
+        return body
     }
 }
 

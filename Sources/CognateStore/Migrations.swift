@@ -44,6 +44,12 @@ enum Migrations {
             state TEXT NOT NULL, attempts INTEGER NOT NULL, next_attempt_at REAL NOT NULL, lease_until REAL, last_error TEXT);
         CREATE INDEX outbox_due ON outbox(state, next_attempt_at);
         """,
+        // 4: expired once-markers are purged by expiry, which needs an index to not scan them
+        // all. It also marks databases whose rows may hold byte fields as base64 strings
+        // (StoredBytes), so an older binary refuses them as newer instead of misreading them.
+        """
+        CREATE INDEX once_markers_by_expiry ON once_markers(expires_at);
+        """,
     ]
 
     static func apply(_ db: SQLiteDatabase) throws {

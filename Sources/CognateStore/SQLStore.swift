@@ -1,11 +1,17 @@
 import CognateCore
 import CognitoModel
 import Foundation
+import Synchronization
 
 /// The one SQL store: every storage port of the core over `SQLiteDatabase`. Entities are
 /// stored as JSON next to the key columns they are found by.
 public final class SQLStore: Sendable {
     let db: SQLiteDatabase
+    /// Pools and clients are read on nearly every request and rarely change.
+    let pools = DecodeCache<UserPool>(limit: 1024)
+    let clients = DecodeCache<AppClient>(limit: 4096)
+    /// When this process last purged expired once-markers.
+    let lastPurge = Mutex<Double>(0)
 
     /// Opens (creating if needed) and migrates the database at `path` (":memory:" for tests).
     public init(path: String) throws {
@@ -19,11 +25,19 @@ public final class SQLStore: Sendable {
 
     static func decode<T: Decodable>(_ type: T.Type, _ row: SQLRow, _ column: Int = 0) throws -> T {
         guard let bytes = row.blob(column) else { throw StoreError.corrupt("\(T.self)") }
+        // Users are read most (ListUsers reads 61 a page): their own parser first, JSONDecoder if it declines.
+        if T.self == User.self, let user = User.fromStoredJSON(bytes) { return user as! T }
         return try JSONDecoder().decode(T.self, from: Data(bytes))
     }
 
     func readOne<T: Decodable>(_ type: T.Type, _ sql: String, _ binds: [SQLValue]) throws -> T? {
         try db.read { tx in try tx.query(sql, binds).first.map { try Self.decode(T.self, $0) } }
+    }
+
+    /// `readOne` by primary key through a decode cache.
+    func readCached<T: Decodable>(_ cache: DecodeCache<T>, _ key: String, _ sql: String) throws -> T? {
+        guard let bytes = try db.read({ tx in try tx.query(sql, [.text(key)]).first?.blob(0) }) else { return nil }
+        return try cache.value(key, bytes: bytes) { try JSONDecoder().decode(T.self, from: Data($0)) }
     }
 
     func readAll<T: Decodable>(_ type: T.Type, _ sql: String, _ binds: [SQLValue]) throws -> [T] {
@@ -46,7 +60,7 @@ extension SQLStore: PoolStore {
     }
 
     public func pool(id: String) async throws -> UserPool? {
-        try readOne(UserPool.self, "SELECT data FROM pools WHERE id = ?", [.text(id)])
+        try readCached(pools, id, "SELECT data FROM pools WHERE id = ?")
     }
 
     public func updatePool(id: String, _ body: @escaping @Sendable (inout UserPool) throws -> Void) async throws -> UserPool {
@@ -95,7 +109,7 @@ extension SQLStore: ClientStore {
     }
 
     public func client(id: String) async throws -> AppClient? {
-        try readOne(AppClient.self, "SELECT data FROM clients WHERE id = ?", [.text(id)])
+        try readCached(clients, id, "SELECT data FROM clients WHERE id = ?")
     }
 
     public func updateClient(id: String, _ body: @escaping @Sendable (inout AppClient) throws -> Void) async throws -> AppClient {
@@ -133,6 +147,23 @@ extension SQLStore: UserStore {
                 throw StoreConflict.alreadyExists
             }
             try Self.writeIndex(user, tx)
+        }
+    }
+
+    /// Inserts many users in one transaction (bulk imports; the users must carry their index,
+    /// see `Cognate.indexed`). All or none: a taken username or alias aborts the batch.
+    public func importUsers(_ users: [User]) async throws {
+        let rows = try users.map { ($0, try Self.encode($0)) }
+        try await db.write { tx in
+            for (user, data) in rows {
+                do {
+                    try tx.query("INSERT INTO users(pool_id, username, username_key, data) VALUES (?, ?, ?, ?)",
+                                 [.text(user.poolId), .text(user.username), .text(user.index.usernameKey), data])
+                } catch let e as SQLiteError where e.isConstraint {
+                    throw StoreConflict.alreadyExists
+                }
+                try Self.writeIndex(user, tx)
+            }
         }
     }
 
@@ -354,6 +385,11 @@ extension SQLStore: TokenStore {
         try family("SELECT data, revoked FROM refresh_tokens WHERE origin_jti = ?", .text(originJti))
     }
 
+    /// One column instead of the whole record: every access-token check asks this.
+    public func familyRevoked(originJti: String) async throws -> Bool? {
+        try db.read { tx in try tx.query("SELECT revoked FROM refresh_tokens WHERE origin_jti = ?", [.text(originJti)]).first.map { $0.int(0) == 1 } }
+    }
+
     public func revokeFamily(originJti: String) async throws {
         try await db.write { tx in
             try tx.query("UPDATE refresh_tokens SET revoked = 1 WHERE origin_jti = ?", [.text(originJti)])
@@ -379,8 +415,19 @@ extension SQLStore: SettingsStore, OnceStore {
     }
 
     public func consumeOnce(id: [UInt8], expiresAt: Double) async throws -> Bool {
-        try await db.write { tx in
-            try tx.query("DELETE FROM once_markers WHERE expires_at < ?", [.double(Date().timeIntervalSince1970 - 3600)])
+        // Purging scans the table (expires_at has no index), so it runs at most once a minute
+        // rather than on every sign-in. Markers are random per challenge and never asked for
+        // again once expired, so when they go is not observable.
+        let now = Date().timeIntervalSince1970
+        let purge = lastPurge.withLock { last in
+            guard now - last >= 60 else { return false }
+            last = now
+            return true
+        }
+        return try await db.write { tx in
+            if purge {
+                try tx.query("DELETE FROM once_markers WHERE expires_at < ?", [.double(now - 3600)])
+            }
             try tx.query("INSERT OR IGNORE INTO once_markers(id, expires_at) VALUES (?, ?)", [.blob(id), .double(expiresAt)])
             return tx.changes == 1
         }

@@ -6,7 +6,7 @@ public struct VerificationCode: Codable, Sendable, Equatable {
     public var poolId: String
     public var username: String
     public var purpose: CodePurpose
-    public var codeHash: [UInt8]
+    @StoredBytes public var codeHash: [UInt8]
     public var expiresAt: Double
     public var failedAttempts: Int
 
@@ -32,7 +32,7 @@ public struct CodePurpose: RawRepresentable, Codable, Sendable, Hashable {
 /// `origin_jti` of every access and ID token minted from it, so revoking the family revokes them.
 public struct RefreshTokenRecord: Codable, Sendable, Equatable {
     public var originJti: String
-    public var tokenHash: [UInt8]
+    @StoredBytes public var tokenHash: [UInt8]
     public var poolId: String
     public var clientId: String
     public var username: String
@@ -64,7 +64,7 @@ public struct StoredSigningKey: Codable, Sendable, Equatable {
     public var poolId: String
     public var purpose: KeyPurpose
     public var publicKey: PublicJWK
-    public var sealedPrivateKey: [UInt8]
+    @StoredBytes public var sealedPrivateKey: [UInt8]
     public var createdAt: Double
 
     public init(poolId: String, purpose: KeyPurpose, publicKey: PublicJWK, sealedPrivateKey: [UInt8], createdAt: Double) {

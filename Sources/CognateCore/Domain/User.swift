@@ -46,8 +46,8 @@ public enum UserStatus: String, Codable, Sendable {
 /// The password as Cognito keeps it: an SRP verifier (sealed at rest) and its salt, so both
 /// USER_PASSWORD_AUTH and USER_SRP_AUTH sign the same user in.
 public struct PasswordRecord: Codable, Sendable, Equatable {
-    public var salt: [UInt8]
-    public var sealedVerifier: [UInt8]
+    @StoredBytes public var salt: [UInt8]
+    @StoredBytes public var sealedVerifier: [UInt8]
     public var setAt: Double
     /// Set for temporary passwords (AdminCreateUser, AdminSetUserPassword Permanent=false).
     public var expiresAt: Double?

@@ -83,8 +83,16 @@ public protocol TokenStore: Sendable {
     func putRefreshToken(_ record: RefreshTokenRecord) async throws
     func refreshToken(hash: [UInt8]) async throws -> RefreshTokenRecord?
     func refreshFamily(originJti: String) async throws -> RefreshTokenRecord?
+    /// Whether a family is revoked (nil when there is none): what every access-token check asks.
+    func familyRevoked(originJti: String) async throws -> Bool?
     func revokeFamily(originJti: String) async throws
     func revokeAll(poolId: String, username: String) async throws
+}
+
+extension TokenStore {
+    public func familyRevoked(originJti: String) async throws -> Bool? {
+        try await refreshFamily(originJti: originJti)?.revoked
+    }
 }
 
 /// Small deployment-wide values (e.g. the sealed session key every node shares).

@@ -23,8 +23,9 @@ extension Cognate {
 
     /// The public JWKS of a pool (ID and access keys).
     public func jwks(poolId: String) async throws -> [PublicJWK] {
-        guard try await store.pool(id: poolId) != nil else { throw CognitoError.poolNotFound(poolId) }
-        return try await store.signingKeys(poolId: poolId).map(\.publicKey)
+        guard let pool = try await store.pool(id: poolId) else { throw CognitoError.poolNotFound(poolId) }
+        // Through the key cache: a pool's keys never change, and reading them means unsealing nothing new.
+        return try await signingKeys(pool).map(\.key.publicKey)
     }
 
     public func pool(id: String) async throws -> UserPool? { try await store.pool(id: id) }
@@ -133,7 +134,7 @@ extension Cognate {
             throw CognitoError(.notAuthorized, "Access Token does not have required scopes")
         }
         guard let originJti = jwt.claims["origin_jti"]?.stringValue,
-              let family = try await store.refreshFamily(originJti: originJti), !family.revoked
+              try await store.familyRevoked(originJti: originJti) == false
         else { throw CognitoError.accessTokenRevoked }
         guard let username = jwt.claims["username"]?.stringValue,
               let user = try await store.user(poolId: pool.id, usernameKey: key(username, pool)), user.sub == jwt.claims["sub"]?.stringValue

@@ -40,6 +40,14 @@ extension Cognate {
         }
     }
 
+    /// `user` with the lookup keys the store indexes it by, for bulk imports that write users
+    /// to the store directly.
+    public static func indexed(_ user: User, in pool: UserPool) -> User {
+        var u = user
+        reindex(&u, pool: pool)
+        return u
+    }
+
     /// Rebuilds the keys the store looks users up by.
     static func reindex(_ user: inout User, pool: UserPool) {
         var index = UserIndex()

@@ -1,24 +1,142 @@
 import Foundation
 
-/// Base64 and base64url helpers (tokens, secret hashes, JWKs).
+/// Base64 and base64url (tokens, secret hashes, JWKs, stored bytes), over bytes: the JWT
+/// paths run these several times per request, and the Foundation detour through string
+/// replacement cost more than the RSA verification beside it.
+///
+/// Decoding gives exactly what the Foundation code before it gave: canonical input (length a
+/// multiple of four, at most two '=' at the end; base64url without '=') is decoded here, with
+/// unused trailing bits ignored as Foundation does; anything else goes to Foundation itself,
+/// quirks included ("QQ===" decodes there, "====" gives one zero byte). base64url accepts
+/// either alphabet, as the old character replacement did.
 public enum Base64 {
-    public static func encode(_ bytes: [UInt8]) -> String { Data(bytes).base64EncodedString() }
+    static let standard = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
+    static let url = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
+    static let invalid: UInt8 = 0xFF
+
+    static let standardTable: [UInt8] = table(["+": 62, "/": 63])
+    static let eitherTable: [UInt8] = table(["+": 62, "/": 63, "-": 62, "_": 63])
+
+    private static func table(_ extra: [Character: UInt8]) -> [UInt8] {
+        var t = [UInt8](repeating: invalid, count: 256)
+        for (i, c) in standard.prefix(62).enumerated() { t[Int(c)] = UInt8(i) }
+        for (c, v) in extra { t[Int(c.asciiValue!)] = v }
+        return t
+    }
+
+    public static func encode(_ bytes: [UInt8]) -> String { encode(bytes, alphabet: standard, pad: true) }
 
     public static func decode(_ text: String) -> [UInt8]? {
-        guard let d = Data(base64Encoded: text) else { return nil }
-        return [UInt8](d)
+        var copy = text
+        let fast: [UInt8]?? = copy.withUTF8 { canonical($0, url: false) ? .some(decode($0, table: standardTable, padTo4: false)) : nil }
+        if let fast { return fast }
+        return Data(base64Encoded: text).map { [UInt8]($0) }
     }
 
-    public static func urlEncode(_ bytes: [UInt8]) -> String {
-        var s = encode(bytes)
-        s = s.replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-        while s.hasSuffix("=") { s.removeLast() }
-        return s
-    }
+    public static func urlEncode(_ bytes: [UInt8]) -> String { encode(bytes, alphabet: url, pad: false) }
 
     public static func urlDecode(_ text: String) -> [UInt8]? {
+        var copy = text
+        let fast: [UInt8]?? = copy.withUTF8 { canonical($0, url: true) ? .some(decode($0, table: eitherTable, padTo4: true)) : nil }
+        if let fast { return fast }
         var s = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
         while s.count % 4 != 0 { s.append("=") }
-        return decode(s)
+        return Data(base64Encoded: s).map { [UInt8]($0) }
+    }
+
+    /// Whether `input` has the shape every encoder produces, where this decoder and
+    /// Foundation's agree: '=' only as the last one or two of a multiple of four (none at all
+    /// for base64url, whose length must then not be 1 mod 4). The characters are checked while
+    /// decoding.
+    static func canonical(_ input: UnsafeBufferPointer<UInt8>, url: Bool) -> Bool {
+        var pads = 0
+        while pads < input.count && input[input.count - 1 - pads] == UInt8(ascii: "=") { pads += 1 }
+        if url { return pads == 0 && input.count % 4 != 1 }
+        return pads <= 2 && input.count % 4 == 0
+    }
+
+    /// Standard base64 over bytes already in hand (stored byte fields).
+    static func decode(_ input: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
+        if canonical(input, url: false) { return decode(input, table: standardTable, padTo4: false) }
+        return decode(String(decoding: input, as: UTF8.self))
+    }
+
+    /// base64url over bytes already in hand (the parts of a JWT).
+    static func urlDecode(_ input: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
+        if canonical(input, url: true) { return decode(input, table: eitherTable, padTo4: true) }
+        return urlDecode(String(decoding: input, as: UTF8.self))
+    }
+
+    private static func encode(_ bytes: [UInt8], alphabet: [UInt8], pad: Bool) -> String {
+        let full = bytes.count / 3, rest = bytes.count % 3
+        let length = full * 4 + (rest == 0 ? 0 : (pad ? 4 : rest + 1))
+        return String(unsafeUninitializedCapacity: length) { out in
+            var o = 0
+            var i = 0
+            for _ in 0..<full {
+                let n = UInt32(bytes[i]) << 16 | UInt32(bytes[i + 1]) << 8 | UInt32(bytes[i + 2])
+                out[o] = alphabet[Int(n >> 18)]
+                out[o + 1] = alphabet[Int(n >> 12 & 63)]
+                out[o + 2] = alphabet[Int(n >> 6 & 63)]
+                out[o + 3] = alphabet[Int(n & 63)]
+                i += 3
+                o += 4
+            }
+            if rest > 0 {
+                let n = UInt32(bytes[i]) << 16 | (rest == 2 ? UInt32(bytes[i + 1]) << 8 : 0)
+                out[o] = alphabet[Int(n >> 18)]
+                out[o + 1] = alphabet[Int(n >> 12 & 63)]
+                o += 2
+                if rest == 2 {
+                    out[o] = alphabet[Int(n >> 6 & 63)]
+                    o += 1
+                } else if pad {
+                    out[o] = UInt8(ascii: "=")
+                    o += 1
+                }
+                if pad {
+                    out[o] = UInt8(ascii: "=")
+                    o += 1
+                }
+            }
+            return o
+        }
+    }
+
+    /// Strict decoding of `input` (padded to a multiple of four first when `padTo4`).
+    private static func decode(_ input: UnsafeBufferPointer<UInt8>, table: [UInt8], padTo4: Bool) -> [UInt8]? {
+        var count = input.count
+        var padding = 0
+        if padTo4 && count % 4 != 0 {
+            padding = 4 - count % 4
+            count += padding
+        }
+        guard count % 4 == 0 else { return nil }
+        if count == 0 { return [] }
+        // Trailing '=' (given or added): at most two, and only at the very end.
+        var given = 0
+        while given < input.count && input[input.count - 1 - given] == UInt8(ascii: "=") { given += 1 }
+        let pads = given + padding
+        guard pads <= 2 else { return nil }
+        let symbols = input.count - given
+        var out = [UInt8]()
+        out.reserveCapacity(count / 4 * 3)
+        var acc: UInt32 = 0
+        var bits = 0
+        for i in 0..<symbols {
+            let v = table[Int(input[i])]
+            if v == invalid { return nil }
+            acc = acc << 6 | UInt32(v)
+            bits += 6
+            if bits >= 8 {
+                bits -= 8
+                out.append(UInt8(truncatingIfNeeded: acc >> UInt32(bits)))
+            }
+        }
+        // A final group of one symbol carries no whole byte; two or three symbols need their '='.
+        let lastGroup = symbols % 4
+        if lastGroup == 1 { return nil }
+        if lastGroup != 0 && lastGroup + pads != 4 { return nil }
+        return out
     }
 }

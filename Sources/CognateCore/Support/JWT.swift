@@ -25,18 +25,23 @@ public enum JWT {
     }
 
     /// Splits and decodes a token without checking its signature; nil when it is not a JWS.
+    /// Works on the UTF-8 bytes: a token that is not ASCII fails base64url anyway, and for
+    /// ASCII the bytes split exactly as the Characters would.
     public static func parse(_ token: String) -> Parsed? {
-        let parts = token.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 3,
-              let headerBytes = Base64.urlDecode(String(parts[0])),
-              let payloadBytes = Base64.urlDecode(String(parts[1])),
-              let signature = Base64.urlDecode(String(parts[2])),
-              let header = try? JSONDecoder().decode([String: JSONValue].self, from: Data(headerBytes)),
-              header["alg"]?.stringValue == "RS256",
-              let kid = header["kid"]?.stringValue,
-              let claims = try? JSONDecoder().decode([String: JSONValue].self, from: Data(payloadBytes))
-        else { return nil }
-        let input = Array(token.utf8.prefix(parts[0].utf8.count + 1 + parts[1].utf8.count))
-        return Parsed(kid: kid, claims: claims, signingInput: input, signature: signature)
+        var token = token
+        return token.withUTF8 { b -> Parsed? in
+            guard let dot1 = b.firstIndex(of: UInt8(ascii: ".")) else { return nil }
+            guard let dot2 = b[(dot1 + 1)...].firstIndex(of: UInt8(ascii: ".")),
+                  b[(dot2 + 1)...].firstIndex(of: UInt8(ascii: ".")) == nil,
+                  let headerBytes = Base64.urlDecode(UnsafeBufferPointer(rebasing: b[..<dot1])),
+                  let payloadBytes = Base64.urlDecode(UnsafeBufferPointer(rebasing: b[(dot1 + 1)..<dot2])),
+                  let signature = Base64.urlDecode(UnsafeBufferPointer(rebasing: b[(dot2 + 1)...])),
+                  case .object(let header)? = JSONValue.parse(headerBytes),
+                  header["alg"]?.stringValue == "RS256",
+                  let kid = header["kid"]?.stringValue,
+                  case .object(let claims)? = JSONValue.parse(payloadBytes)
+            else { return nil }
+            return Parsed(kid: kid, claims: claims, signingInput: Array(b[..<dot2]), signature: signature)
+        }
     }
 }

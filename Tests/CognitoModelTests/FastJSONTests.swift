@@ -1,0 +1,50 @@
+import CognitoModel
+import Foundation
+import Testing
+
+/// The hand-written response JSON must parse to what JSONEncoder writes.
+@Suite struct FastJSONTests {
+    func same<T: Encodable & FastJSONEncodable>(_ value: T) throws {
+        let fast = try #require(value.fastJSON())
+        let a = try JSONSerialization.jsonObject(with: Data(fast)) as? NSDictionary
+        let b = try JSONSerialization.jsonObject(with: JSONEncoder().encode(value)) as? NSDictionary
+        #expect(a != nil && a == b, "\(String(decoding: fast, as: UTF8.self))")
+    }
+
+    static let attributes = [
+        AttributeType(name: "sub", value: "5f0c-11"), AttributeType(name: "email", value: "a/b\"c\\d@example.com"),
+        AttributeType(name: "custom:note", value: "tab\there\nline\u{1}\u{1f} é 😀"), AttributeType(name: "empty", value: ""),
+        AttributeType(name: "novalue", value: nil),
+    ]
+
+    @Test func listUsers() throws {
+        let users = [
+            UserType(username: "alice", attributes: Self.attributes, userCreateDate: 1_767_225_600.123456, userLastModifiedDate: 1_767_225_601,
+                     enabled: true, userStatus: "CONFIRMED"),
+            UserType(username: "bob", attributes: [], userCreateDate: 0.1, userLastModifiedDate: 1e20, enabled: false, userStatus: "UNCONFIRMED"),
+            UserType(username: "carol"),
+        ]
+        try same(ListUsersResponse(users: users, paginationToken: "abc+/="))
+        try same(ListUsersResponse(users: [], paginationToken: nil))
+        try same(ListUsersResponse())
+        #expect(ListUsersResponse(users: [UserType(username: "x", mfaOptions: [MFAOptionType()])]).fastJSON() == nil)
+        #expect(ListUsersResponse(users: [UserType(username: "x", userCreateDate: .nan)]).fastJSON() == nil)
+    }
+
+    @Test func getUserAndAdminGetUser() throws {
+        try same(GetUserResponse(username: "alice", userAttributes: Self.attributes))
+        try same(AdminGetUserResponse(username: "alice", userAttributes: Self.attributes, userCreateDate: 12.5, userLastModifiedDate: 13,
+                                      enabled: true, userStatus: "FORCE_CHANGE_PASSWORD"))
+        try same(AdminGetUserResponse(username: "bob"))
+        #expect(GetUserResponse(username: "x", userAttributes: [], preferredMfaSetting: "SMS_MFA").fastJSON() == nil)
+    }
+
+    /// A regenerated model with more members must teach the writers about them.
+    @Test func knowsEveryMember() {
+        #expect(Mirror(reflecting: ListUsersResponse()).children.map(\.label) == ["users", "paginationToken"])
+        #expect(Mirror(reflecting: UserType()).children.map(\.label) == ["username", "attributes", "userCreateDate", "userLastModifiedDate", "enabled", "userStatus", "mfaOptions"])
+        #expect(Mirror(reflecting: AttributeType(name: "n")).children.map(\.label) == ["name", "value"])
+        #expect(Mirror(reflecting: GetUserResponse(username: "u", userAttributes: [])).children.map(\.label) == ["username", "userAttributes", "mfaOptions", "preferredMfaSetting", "userMFASettingList"])
+        #expect(Mirror(reflecting: AdminGetUserResponse(username: "u")).children.map(\.label) == ["username", "userAttributes", "userCreateDate", "userLastModifiedDate", "enabled", "userStatus", "mfaOptions", "preferredMfaSetting", "userMFASettingList"])
+    }
+}

@@ -1,0 +1,37 @@
+import ArgumentParser
+import CognateCore
+import CognateCrypto
+import CognitoModel
+import Foundation
+
+/// In-process timings of the non-crypto work a request does (entity coding, JWT parsing), to see
+/// what bounds a scenario besides its floor.
+struct MicroCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "micro", abstract: "Time entity coding and JWT parsing in-process.")
+
+    func run() async throws {
+        let random = OpenSSLRandom()
+        let now = Date().timeIntervalSince1970
+        let box = try AESGCMBox(key: random.bytes(count: 32), random: random)
+        let sub = UUID().uuidString.lowercased()
+        let pool = UserPool(type: UserPoolType(id: "us-east-1_abcdefghi", name: "bench", schemaAttributes: PoolDefaults.standardSchema), region: "us-east-1")
+        let user = Cognate.indexed(User(
+            poolId: pool.id, username: "user0000001", sub: sub,
+            attributes: ["email": "user0000001@example.com", "email_verified": "true"], status: .confirmed, enabled: true,
+            createdAt: now, modifiedAt: now,
+            password: PasswordRecord(salt: random.bytes(count: 16), sealedVerifier: try box.seal(random.bytes(count: 384), aad: []), setAt: now, expiresAt: nil)
+        ), in: pool)
+        func time(_ label: String, _ n: Int, _ body: () throws -> Void) rethrows {
+            let t = try Floor.time(iterations: n, body)
+            print(String(format: "%-36@ %8.2f µs", label, t * 1e6))
+        }
+        let userJSON = try JSONEncoder().encode(user)
+        let poolJSON = try JSONEncoder().encode(pool)
+        print("User JSON \(userJSON.count) bytes, UserPool JSON \(poolJSON.count) bytes")
+        try time("encode User (JSONEncoder)", 2000) { _ = try JSONEncoder().encode(user) }
+        try time("decode User (JSONDecoder)", 2000) { _ = try JSONDecoder().decode(User.self, from: userJSON) }
+        time("decode User (User.fromStoredJSON)", 5000) { _ = User.fromStoredJSON(Array(userJSON)) }
+        try time("encode UserPool (JSONEncoder)", 1000) { _ = try JSONEncoder().encode(pool) }
+        try time("decode UserPool (JSONDecoder)", 1000) { _ = try JSONDecoder().decode(UserPool.self, from: poolJSON) }
+    }
+}
