@@ -2,7 +2,8 @@
 import PackageDescription
 
 // Targets are split along dependency lines: the domain core has no I/O, crypto needs only
-// libcrypto, the store only libsqlite3, and only CognateHTTP pulls in Hummingbird.
+// libcrypto, the store only libsqlite3, delivery only libcurl, and only CognateHTTP pulls in
+// Hummingbird.
 let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
 ]
@@ -24,14 +25,25 @@ let package = Package(
     targets: [
         .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(name: "CCurl"),
         .target(name: "CognitoModel", swiftSettings: swiftSettings),
         .target(name: "CognateCore", dependencies: ["CognitoModel"], swiftSettings: swiftSettings),
         .target(name: "CognateCrypto", dependencies: ["COpenSSL", "CognateCore"], swiftSettings: swiftSettings),
         .target(name: "CognateStore", dependencies: ["CSQLite", "CognateCore"], swiftSettings: swiftSettings),
+        // Outbox drain, SMTP, SMS and trigger webhooks: libcurl, no HTTP server.
+        .target(
+            name: "CognateDelivery",
+            dependencies: [
+                "CCurl", "CognateCore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "CognateHTTP",
             dependencies: [
-                "CognitoModel", "CognateCore", "CognateCrypto", "CognateStore",
+                "CognitoModel", "CognateCore", "CognateCrypto", "CognateStore", "CognateDelivery",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -66,6 +78,7 @@ let package = Package(
         ),
         .testTarget(name: "CognitoModelTests", dependencies: ["CognitoModel"]),
         .testTarget(name: "CognateCoreTests", dependencies: ["CognateCore", "CognitoModel"]),
+        .testTarget(name: "CognateDeliveryTests", dependencies: ["CognateDelivery", "CognateCore", "CognateStore"]),
         .testTarget(name: "CognateCryptoTests", dependencies: ["CognateCrypto", "CognateCore"], resources: [.copy("Vectors")]),
         .testTarget(name: "CognateStoreTests", dependencies: ["CognateStore", "CognateCore", "CognitoModel"]),
         .testTarget(

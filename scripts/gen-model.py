@@ -36,6 +36,19 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DEFAULT_OUTPUT = os.path.join(ROOT, "Sources", "CognitoModel", "Generated")
 SHAPE_FILE_COUNT = 6
 
+# Members whose rule Cognate widens on purpose. A trigger in LambdaConfig may be an http(s) URL
+# (a webhook) as well as a Lambda ARN; `lambdaTarget` is hand-written in LambdaTarget.swift.
+MEMBER_RULE_OVERRIDES = {
+    ("LambdaConfigType", m): "lambdaTarget"
+    for m in ("PreSignUp", "CustomMessage", "PostConfirmation", "PreAuthentication", "PostAuthentication",
+              "DefineAuthChallenge", "CreateAuthChallenge", "VerifyAuthChallengeResponse",
+              "PreTokenGeneration", "UserMigration")
+}
+MEMBER_RULE_OVERRIDES.update({
+    (s, "LambdaArn"): "lambdaTarget"
+    for s in ("PreTokenGenerationVersionConfigType", "CustomSMSLambdaVersionConfigType", "CustomEmailLambdaVersionConfigType")
+})
+
 # Type names the generated code (or its users) refer to unqualified: a shape with one of these
 # names gets a `Shape` suffix so it does not shadow the standard type.
 RESERVED_TYPE_NAMES = {
@@ -552,6 +565,12 @@ class Generator:
         body = []
         hide = bool(s.get("sensitive"))
         for wire, prop, st, opt, m in props:
+            override = MEMBER_RULE_OVERRIDES.get((n, wire))
+            if override:
+                ref = swift_ident(prop)
+                check = f"ModelConstraints.{override}.check({'v' if opt else 'self.' + ref}, path, \"{lower_first(wire)}\", into: &errors)"
+                body.extend([f"if let v = {ref} {{", "    " + check, "}"] if opt else [check])
+                continue
             body.extend(self.member_validation(prop, wire, m["shape"], opt, hide))
         if body:
             lines.append("    public func validate(path: String, into errors: inout [ValidationError]) {")

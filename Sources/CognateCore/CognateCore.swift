@@ -16,4 +16,10 @@
 // - Challenge state (Session, SECRET_BLOCK) is sealed into the string the client carries
 //   (`ChallengeState`), so any node sharing the database can answer it; spending it once is
 //   recorded in the store.
+// - Triggers (`Ports/Triggers.swift`, `Services/Cognate+Triggers.swift` and the files named for
+//   each trigger): the core builds Cognito's event, calls the `Triggers` port and applies the
+//   answer at Cognito's points in each flow; a failed trigger changes nothing (the flow calls it
+//   before committing, or undoes its change). Messages are composed here (templates, the
+//   CustomMessage trigger, a custom sender's event) and handed to `MessageDelivery`, which only
+//   has to keep them durably.
 // - `CognitoError` is the one error type: a Cognito exception code and message.

@@ -1,4 +1,5 @@
 import CognateCore
+import CognateDelivery
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -10,14 +11,46 @@ public func buildApplication(
     _ config: ServerConfiguration, logger: Logger, onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
 ) async throws -> some ApplicationProtocol {
     let outbox = config.dev ? DevOutbox() : nil
-    let deps = try await Bootstrap.dependencies(config, delivery: LogDelivery(logger: logger, outbox: outbox), logger: logger)
+    let opened = try await Bootstrap.open(config, logger: logger)
+    let (delivery, drain) = try deliveryPipeline(config, opened: opened, outbox: outbox, logger: logger)
+    let deps = try opened.dependencies(delivery: delivery)
     let router = try buildRouter(Cognate(deps), config: config, outbox: outbox)
     return Application(
         router: router,
         configuration: .init(address: .hostname(config.host, port: config.port), serverName: "Cognate"),
+        services: [drain],
         onServerRunning: onServerRunning,
         logger: logger
     )
+}
+
+/// The outbox (messages are queued durably and recorded in the dev outbox) and the service that
+/// drains it over SMTP, the SMS webhook, custom sender triggers, or the log.
+func deliveryPipeline(_ config: ServerConfiguration, opened: Bootstrap.Opened, outbox: DevOutbox?, logger: Logger) throws -> (OutboxDelivery, OutboxDrain) {
+    let time = SystemTime()
+    let log = LogTransport(logger: logger)
+    var email: any EmailTransport = log
+    if let url = config.smtpURL {
+        guard let smtp = SMTPMailer(url: url, defaultFrom: config.smtpFrom, caFile: config.smtpCAFile) else {
+            throw BootstrapError("--smtp-url must be smtp://[user:password@]host[:port] or smtps://…")
+        }
+        email = smtp
+    }
+    var sms: any SMSTransport = log
+    if let url = config.smsWebhookURL {
+        guard url.hasPrefix("http://") || url.hasPrefix("https://") else { throw BootstrapError("--sms-webhook must be an http(s) URL") }
+        sms = SMSWebhook(url: url, signer: opened.webhookSigner, time: time)
+    }
+    let doorbell = Doorbell()
+    let delivery = OutboxDelivery(store: opened.store, box: opened.atRest, random: opened.random, time: time, doorbell: doorbell) { message in
+        outbox?.append(message)
+    }
+    let drain = OutboxDrain(
+        store: opened.store, box: opened.atRest, time: time,
+        routes: .init(email: email, sms: sms, triggers: opened.webhookTriggers()),
+        retry: RetryPolicy(maxDelay: config.deliveryMaxBackoff), doorbell: doorbell, logger: logger
+    )
+    return (delivery, drain)
 }
 
 /// Throws when the hosted UI's templates are incomplete, so a broken set never serves a page.

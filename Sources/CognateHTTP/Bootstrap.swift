@@ -1,5 +1,6 @@
 import CognateCore
 import CognateCrypto
+import CognateDelivery
 import CognateStore
 import Foundation
 import Logging
@@ -8,7 +9,50 @@ import Logging
 /// first start), the session key every node shares (stored sealed under the master key), and
 /// the key that hashes one-time codes (derived from the master key).
 public struct Bootstrap {
+    /// The store and keys, before delivery is wired to them.
+    public struct Opened: Sendable {
+        public let store: SQLStore
+        public let random: OpenSSLRandom
+        public let digests: OpenSSLDigests
+        public let atRest: AESGCMBox
+        let masterKey: [UInt8]
+        let sessions: AESGCMBox
+        let config: ServerConfiguration
+
+        /// `triggers` defaults to webhooks as the configuration sets them up.
+        public func dependencies(delivery: any MessageDelivery, triggers: (any Triggers)? = nil) throws -> Dependencies {
+            Dependencies(
+                store: store, random: random, time: SystemTime(), digests: digests, atRest: atRest, sessions: sessions,
+                codeHashKey: digests.hmacSHA256(key: masterKey, data: Array("cognate code hash key".utf8)),
+                signing: OpenSSLTokenSigning(random: random), srp: CognitoSRP(), delivery: delivery, compute: ThreadPoolCompute(),
+                config: CoreConfig(publicURL: config.resolvedPublicURL, cognitoIssuer: config.cognitoIssuer),
+                triggers: triggers ?? webhookTriggers()
+            )
+        }
+
+        public var webhookSigner: WebhookSigner {
+            WebhookSigner(key: config.webhookSecret.map { Array($0.utf8) } ?? derivedWebhookKey, digests: digests)
+        }
+
+        /// Without a configured secret, webhooks are signed with a key derived from the master key
+        /// (so every node of a deployment agrees); `cognate webhook-key` prints it.
+        var derivedWebhookKey: [UInt8] {
+            Array(Hex.encode(digests.hmacSHA256(key: masterKey, data: Array("cognate webhook signing key".utf8))).utf8)
+        }
+
+        public func webhookTriggers() -> WebhookTriggers {
+            WebhookTriggers(signer: webhookSigner, map: config.triggerMap, timeout: config.triggerTimeout, time: SystemTime())
+        }
+    }
+
     public static func dependencies(_ config: ServerConfiguration, delivery: any MessageDelivery, logger: Logger) async throws -> Dependencies {
+        try await open(config, logger: logger).dependencies(delivery: delivery)
+    }
+
+    /// Opens the store and sets up keys: the master key (from configuration, or a file created on
+    /// first start), the session key every node shares (stored sealed under the master key), and
+    /// the key that hashes one-time codes (derived from the master key).
+    public static func open(_ config: ServerConfiguration, logger: Logger) async throws -> Opened {
         let path = config.databasePath
         if path != ":memory:" {
             try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent.isEmpty ? "." : (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
@@ -25,13 +69,20 @@ public struct Bootstrap {
         } catch {
             throw BootstrapError("The master key does not match the one this database was created with.")
         }
-        return Dependencies(
-            store: store, random: random, time: SystemTime(), digests: digests, atRest: atRest,
-            sessions: try AESGCMBox(key: sessionKey, random: random),
-            codeHashKey: digests.hmacSHA256(key: master, data: Array("cognate code hash key".utf8)),
-            signing: OpenSSLTokenSigning(random: random), srp: CognitoSRP(), delivery: delivery, compute: ThreadPoolCompute(),
-            config: CoreConfig(publicURL: config.resolvedPublicURL, cognitoIssuer: config.cognitoIssuer)
+        return Opened(
+            store: store, random: random, digests: digests, atRest: atRest, masterKey: master,
+            sessions: try AESGCMBox(key: sessionKey, random: random), config: config
         )
+    }
+
+    /// The webhook key derived from an existing master key (none is created).
+    public static func derivedWebhookKey(_ config: ServerConfiguration) throws -> [UInt8] {
+        guard config.masterKey != nil || FileManager.default.fileExists(atPath: config.dataDirectory + "/master.key") else {
+            throw BootstrapError("No master key: set COGNATE_MASTER_KEY or point --data-dir at a server's data directory.")
+        }
+        let digests = OpenSSLDigests()
+        let master = try masterKey(config, random: OpenSSLRandom(), logger: Logger(label: "cognate"))
+        return Array(Hex.encode(digests.hmacSHA256(key: master, data: Array("cognate webhook signing key".utf8))).utf8)
     }
 
     static func masterKey(_ config: ServerConfiguration, random: any RandomSource, logger: Logger) throws -> [UInt8] {

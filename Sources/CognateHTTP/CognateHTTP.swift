@@ -3,7 +3,8 @@
 // - `buildApplication` / `buildRouter` (Application+Cognate.swift) wire everything; the
 //   executable and the in-process tests share them.
 // - `Bootstrap` opens the store and sets up the master key, the shared session key and the
-//   code-hash key, and builds the core's `Dependencies`.
+//   code-hash key, and builds the core's `Dependencies`; `deliveryPipeline` wires the outbox
+//   (CognateDelivery) and adds its drain to the application's services.
 // - `ActionRegistry` is the dispatcher table: one typed handler per implemented Cognito
 //   operation, all through one pipeline (decode → validate → handler → encode);
 //   `AWSJSONEndpoint` routes `POST /` on X-Amz-Target and renders `CognitoError` as AWS does.

@@ -2,8 +2,9 @@ import CognateCore
 import Logging
 import Synchronization
 
-/// Delivery to the log, and — only in development mode — to an in-memory outbox served at
-/// `GET /_dev/outbox`, so tests and developers can read codes without a mail server.
+/// Delivery straight to the log and the dev outbox, with no outbox table behind it: for in-process
+/// tests. The server queues messages durably (CognateDelivery's `OutboxDelivery`) and records each
+/// one in the dev outbox as it is queued.
 public final class LogDelivery: MessageDelivery {
     let logger: Logger
     let outbox: DevOutbox?
@@ -13,7 +14,7 @@ public final class LogDelivery: MessageDelivery {
         self.outbox = outbox
     }
 
-    public func deliver(_ message: OutboundMessage) async {
+    public func enqueue(_ message: OutboundMessage) async throws {
         logger.info("message", metadata: [
             "pool": "\(message.poolId)", "user": "\(message.username)", "kind": "\(message.kind)",
             "medium": "\(message.deliveryMedium)", "to": "\(message.destination)",
@@ -22,13 +23,15 @@ public final class LogDelivery: MessageDelivery {
     }
 }
 
+/// Every message as it was queued, in memory, served at `GET /_dev/outbox` in development mode so
+/// tests and developers can read codes without a mail server.
 public final class DevOutbox: Sendable {
     private let messages = Mutex<[OutboundMessage]>([])
     private let capacity: Int
 
     public init(capacity: Int = 10_000) { self.capacity = capacity }
 
-    func append(_ m: OutboundMessage) {
+    public func append(_ m: OutboundMessage) {
         messages.withLock {
             $0.append(m)
             if $0.count > capacity { $0.removeFirst($0.count - capacity) }

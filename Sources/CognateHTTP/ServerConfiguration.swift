@@ -22,6 +22,21 @@ public struct ServerConfiguration: Sendable {
     public var uiTemplatesDirectory: String?
     /// Bodies larger than this are refused before they are parsed.
     public var maxBodySize: Int = 1 << 20
+    /// `smtp://user:pass@host:port` or `smtps://…`; nil: e-mail goes to the log (and the dev outbox).
+    public var smtpURL: String?
+    /// PEM certificates to trust for the SMTP server's TLS certificate; nil: the system's.
+    public var smtpCAFile: String?
+    /// From address for pools whose EmailConfiguration names none.
+    public var smtpFrom: String = "no-reply@verificationemail.com"
+    /// URL that SMS messages are POSTed to; nil: SMS goes to the log (and the dev outbox).
+    public var smsWebhookURL: String?
+    /// Key for the webhook signature; nil: derived from the master key (`cognate webhook-key`).
+    public var webhookSecret: String?
+    /// Lambda ARNs (or function names) to webhook URLs.
+    public var triggerMap: [String: String] = [:]
+    public var triggerTimeout: Double = 5
+    /// The longest wait between tries of a message whose sending failed.
+    public var deliveryMaxBackoff: Double = 300
 
     public init() {}
 

@@ -37,7 +37,14 @@ enum Migrations {
         CREATE TABLE hosted_sessions(id_hash BLOB PRIMARY KEY, pool_id TEXT NOT NULL, username TEXT NOT NULL, expires_at REAL NOT NULL, data BLOB NOT NULL);
         CREATE INDEX hosted_sessions_by_user ON hosted_sessions(pool_id, username);
         """,
-        // 3: expired once-markers are purged by expiry, which needs an index to not scan them
+        // 3: the outbox. Messages wait here, sealed, until a node claims (state 'claimed', with a
+        // lease) and sends them; 'failed' rows stay for the operator.
+        """
+        CREATE TABLE outbox(id TEXT PRIMARY KEY, pool_id TEXT NOT NULL, payload BLOB NOT NULL, created_at REAL NOT NULL,
+            state TEXT NOT NULL, attempts INTEGER NOT NULL, next_attempt_at REAL NOT NULL, lease_until REAL, last_error TEXT);
+        CREATE INDEX outbox_due ON outbox(state, next_attempt_at);
+        """,
+        // 4: expired once-markers are purged by expiry, which needs an index to not scan them
         // all. It also marks databases whose rows may hold byte fields as base64 strings
         // (StoredBytes), so an older binary refuses them as newer instead of misreading them.
         """

@@ -15,6 +15,13 @@ public struct SQLRow: Sendable {
     public var values: [SQLValue]
     public func text(_ i: Int) -> String? { if case .text(let s) = values[i] { s } else { nil } }
     public func int(_ i: Int) -> Int64? { if case .int(let v) = values[i] { v } else { nil } }
+    public func double(_ i: Int) -> Double? {
+        switch values[i] {
+        case .double(let d): d
+        case .int(let v): Double(v)
+        default: nil
+        }
+    }
     public func blob(_ i: Int) -> [UInt8]? {
         switch values[i] {
         case .blob(let b): b

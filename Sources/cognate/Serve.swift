@@ -17,6 +17,13 @@ struct Serve: AsyncParsableCommand {
     @Flag(help: "Development mode: serve GET /_dev/outbox with every code and message. [env: COGNATE_DEV=1]") var dev = false
     @Option(help: "Folder of *.mustache files replacing the hosted UI's templates (all of them). [env: COGNATE_UI_TEMPLATES]") var uiTemplates: String?
     @Option(help: "Log level (trace, debug, info, notice, warning, error). [env: COGNATE_LOG_LEVEL] (default: info)") var logLevel: String?
+    @Option(help: "Send e-mail over SMTP: smtp://[user:pass@]host[:port] (STARTTLS when offered) or smtps://… [env: COGNATE_SMTP_URL] (default: e-mail goes to the log)") var smtpURL: String?
+    @Option(help: "PEM file of certificate authorities to trust for SMTP's TLS. [env: COGNATE_SMTP_CA_FILE] (default: the system's)") var smtpCAFile: String?
+    @Option(help: "From address for pools whose EmailConfiguration names none. [env: COGNATE_SMTP_FROM] (default: no-reply@verificationemail.com)") var smtpFrom: String?
+    @Option(help: "POST SMS messages as signed JSON to this URL. [env: COGNATE_SMS_WEBHOOK] (default: SMS goes to the log)") var smsWebhook: String?
+    @Option(help: "Key that signs webhook bodies (X-Cognate-Signature). [env: COGNATE_WEBHOOK_SECRET] (default: derived from the master key; see `cognate webhook-key`)") var webhookSecret: String?
+    @Option(help: "JSON file mapping Lambda ARNs or function names to webhook URLs. [env: COGNATE_TRIGGER_MAP]") var triggerMap: String?
+    @Option(help: "Longest wait in seconds between tries of a message that could not be sent. [env: COGNATE_DELIVERY_MAX_BACKOFF] (default: 300)") var deliveryMaxBackoff: Double?
 
     func run() async throws {
         let env = ProcessInfo.processInfo.environment
@@ -32,6 +39,15 @@ struct Serve: AsyncParsableCommand {
         config.dev = dev || flag("COGNATE_DEV")
         config.masterKey = env["COGNATE_MASTER_KEY"]
         config.uiTemplatesDirectory = uiTemplates ?? env["COGNATE_UI_TEMPLATES"]
+        config.smtpURL = smtpURL ?? env["COGNATE_SMTP_URL"].flatMap { $0.isEmpty ? nil : $0 }
+        config.smtpFrom = smtpFrom ?? env["COGNATE_SMTP_FROM"] ?? config.smtpFrom
+        config.smtpCAFile = smtpCAFile ?? env["COGNATE_SMTP_CA_FILE"].flatMap { $0.isEmpty ? nil : $0 }
+        config.smsWebhookURL = smsWebhook ?? env["COGNATE_SMS_WEBHOOK"].flatMap { $0.isEmpty ? nil : $0 }
+        config.webhookSecret = webhookSecret ?? env["COGNATE_WEBHOOK_SECRET"].flatMap { $0.isEmpty ? nil : $0 }
+        if let b = deliveryMaxBackoff ?? env["COGNATE_DELIVERY_MAX_BACKOFF"].flatMap(Double.init) { config.deliveryMaxBackoff = max(b, 0.1) }
+        if let file = triggerMap ?? env["COGNATE_TRIGGER_MAP"].flatMap({ $0.isEmpty ? nil : $0 }) {
+            config.triggerMap = try Self.readTriggerMap(file)
+        }
 
         var logger = Logger(label: "cognate")
         logger.logLevel = (logLevel ?? env["COGNATE_LOG_LEVEL"]).flatMap(Logger.Level.init(rawValue:)) ?? .info
@@ -44,6 +60,36 @@ struct Serve: AsyncParsableCommand {
             FileHandle.standardOutput.write(Data((banner + "\n").utf8))
         }
         try await app.runService()
+    }
+
+    /// `{"arn:aws:lambda:…:function:name": "https://…", "other-function": "http://…"}`
+    static func readTriggerMap(_ file: String) throws -> [String: String] {
+        guard let data = FileManager.default.contents(atPath: file) else { throw ValidationError("Cannot read the trigger map \(file).") }
+        guard let map = try? JSONDecoder().decode([String: String].self, from: data) else {
+            throw ValidationError("The trigger map \(file) must be a JSON object of ARNs or function names to URLs.")
+        }
+        for (arn, url) in map where !(url.hasPrefix("http://") || url.hasPrefix("https://")) {
+            throw ValidationError("The trigger map gives \(arn) a URL that is not http(s): \(url)")
+        }
+        return map
+    }
+}
+
+/// Prints the key webhooks are signed with when no --webhook-secret is set.
+struct WebhookKey: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Print the key webhook signatures use (derived from the master key).")
+    @Option(help: "Directory holding master.key. [env: COGNATE_DATA_DIR] (default: ./.cognate)") var dataDir: String?
+
+    func run() async throws {
+        let env = ProcessInfo.processInfo.environment
+        var config = ServerConfiguration()
+        config.dataDirectory = dataDir ?? env["COGNATE_DATA_DIR"] ?? config.dataDirectory
+        config.masterKey = env["COGNATE_MASTER_KEY"]
+        if let secret = env["COGNATE_WEBHOOK_SECRET"], !secret.isEmpty {
+            print(secret)
+            return
+        }
+        print(String(decoding: try Bootstrap.derivedWebhookKey(config), as: UTF8.self))
     }
 }
 

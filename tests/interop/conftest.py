@@ -15,6 +15,7 @@ from pathlib import Path
 import jwt
 import pytest
 
+from delivery_helpers import WEBHOOK_SECRET, Receiver, SMTPServer
 from interop_helpers import (
     ARTIFACTS,
     LIVE_SERVERS,
@@ -33,7 +34,7 @@ def server(tmp_path_factory) -> CognateServer:
     log = ARTIFACTS / "cognate-session.log"
     if log.exists():
         log.unlink()
-    srv = CognateServer(tmp_path_factory.mktemp("cognate-data"), log)
+    srv = CognateServer(tmp_path_factory.mktemp("cognate-data"), log, extra_args=["--webhook-secret", WEBHOOK_SECRET])
     srv.start(timeout=30)
     yield srv
     if not srv.running():
@@ -160,3 +161,20 @@ def pytest_runtest_makereport(item, call):
     if rep.failed and rep.when in ("setup", "call"):
         for srv in list(LIVE_SERVERS):
             rep.sections.append((f"cognate log tail ({srv.log_path.name})", srv.log_tail(40)))
+
+
+@pytest.fixture(scope="session")
+def receiver():
+    """An HTTP receiver for trigger and SMS webhooks (signatures checked with WEBHOOK_SECRET)."""
+    r = Receiver()
+    yield r
+    r.close()
+    assert not r.errors, f"webhook requests the receiver refused: {r.errors}"
+
+
+@pytest.fixture
+def smtp():
+    """A running aiosmtpd server on a free port (tests may stop and start it)."""
+    s = SMTPServer().start()
+    yield s
+    s.stop()

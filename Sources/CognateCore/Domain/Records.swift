@@ -84,7 +84,9 @@ public enum KeyPurpose: String, Codable, Sendable {
     case accessToken = "access"
 }
 
-/// A message for a user (code, link, invitation) as handed to the delivery port.
+/// A message for a user (code, link, invitation) as handed to the delivery port. When the pool has
+/// a CustomEmailSender / CustomSMSSender trigger, `customSender` carries the trigger's event and
+/// the message goes to it instead of SMTP or SMS.
 public struct OutboundMessage: Codable, Sendable, Equatable {
     public var poolId: String
     public var username: String
@@ -96,8 +98,12 @@ public struct OutboundMessage: Codable, Sendable, Equatable {
     public var subject: String?
     public var message: String
     public var createdAt: Double
+    public var customSender: CustomSenderCall?
+    /// E-mail only: the pool's sender (EmailConfiguration) and Reply-To; nil means the server's default.
+    public var from: String?
+    public var replyTo: String?
 
-    public init(poolId: String, username: String, destination: String, deliveryMedium: String, attributeName: String, kind: String, code: String?, subject: String?, message: String, createdAt: Double) {
+    public init(poolId: String, username: String, destination: String, deliveryMedium: String, attributeName: String, kind: String, code: String?, subject: String?, message: String, createdAt: Double, customSender: CustomSenderCall? = nil, from: String? = nil, replyTo: String? = nil) {
         self.poolId = poolId
         self.username = username
         self.destination = destination
@@ -108,5 +114,21 @@ public struct OutboundMessage: Codable, Sendable, Equatable {
         self.subject = subject
         self.message = message
         self.createdAt = createdAt
+        self.customSender = customSender
+        self.from = from
+        self.replyTo = replyTo
+    }
+}
+
+/// A custom sender invocation, made when the outbox drains the message.
+public struct CustomSenderCall: Codable, Sendable, Equatable {
+    public var trigger: String
+    public var target: String
+    public var event: JSONValue
+
+    public init(trigger: TriggerName, target: String, event: JSONValue) {
+        self.trigger = trigger.rawValue
+        self.target = target
+        self.event = event
     }
 }

@@ -16,6 +16,21 @@ struct ChallengeState: Codable, Sendable {
     var srpSecret: String?
     /// Set when the challenge was simulated for an unknown user (existence errors prevented).
     var simulated: Bool?
+    // CUSTOM_AUTH: the challenges so far, and what CreateAuthChallenge keeps from the client.
+    var customSession: [CustomChallengeResult]?
+    var privateParameters: [String: String]?
+    var challengeMetadata: String?
+}
+
+/// One entry of a CUSTOM_AUTH session, as DefineAuthChallenge sees it.
+struct CustomChallengeResult: Codable, Sendable {
+    var challengeName: String
+    var challengeResult: Bool
+    var challengeMetadata: String?
+
+    var json: JSONValue {
+        .object(["challengeName": .string(challengeName), "challengeResult": .bool(challengeResult), "challengeMetadata": challengeMetadata.map { .string($0) } ?? .null])
+    }
 }
 
 extension Cognate {

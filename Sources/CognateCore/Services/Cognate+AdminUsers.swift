@@ -12,8 +12,9 @@ extension Cognate {
             let password = input.temporaryPassword ?? generatePassword(pool: pool)
             try checkPolicy(password, pool: pool)
             let record = try await passwordRecord(password, pool: pool, username: user.username, temporary: true)
+            let messages = try await composeInvitations(user, password: password, pool: pool, mediums: input.desiredDeliveryMediums, clientMetadata: input.clientMetadata)
             let updated = try await updateUser(pool, user) { $0.password = record }
-            await sendInvitation(updated, password: password, pool: pool, mediums: input.desiredDeliveryMediums)
+            for m in messages { try await deps.delivery.enqueue(m) }
             return AdminCreateUserResponse(user: userType(updated))
         }
         var attributes = try checkAttributes(input.userAttributes ?? [], pool: pool, creating: true)
@@ -22,33 +23,55 @@ extension Cognate {
         let password = input.temporaryPassword ?? generatePassword(pool: pool)
         try checkPolicy(password, pool: pool)
         let t = now
-        let user = User(
+        var user = User(
             poolId: pool.id, username: username, sub: sub, attributes: attributes, status: .forceChangePassword, enabled: true,
             createdAt: t, modifiedAt: t, password: try await passwordRecord(password, pool: pool, username: username, temporary: true)
         )
+        Self.reindex(&user, pool: pool)
+        // The answer may only refuse: auto-confirm and auto-verify don't apply to admin-created users.
+        _ = try await runTrigger(
+            .preSignUp, pool: pool, source: "PreSignUp_AdminCreateUser", userName: username, clientId: nil,
+            request: [
+                "userAttributes": triggerAttributes(user, pool: pool), "validationData": Self.validationMap(input.validationData),
+                "clientMetadata": Self.stringMap(input.clientMetadata),
+            ],
+            response: ["autoConfirmUser": .bool(false), "autoVerifyEmail": .bool(false), "autoVerifyPhone": .bool(false)]
+        )
+        let messages = input.messageAction == "SUPPRESS" ? [] :
+            try await composeInvitations(user, password: password, pool: pool, mediums: input.desiredDeliveryMediums, clientMetadata: input.clientMetadata)
         try await insertUser(user, pool: pool, existsMessage: "User account already exists")
-        if input.messageAction != "SUPPRESS" {
-            await sendInvitation(user, password: password, pool: pool, mediums: input.desiredDeliveryMediums)
-        }
+        for m in messages { try await deps.delivery.enqueue(m) }
         return AdminCreateUserResponse(user: userType(user))
     }
 
-    /// The invitation: AdminCreateUserConfig.InviteMessageTemplate or Cognito's default text.
-    func sendInvitation(_ user: User, password: String, pool: UserPool, mediums: [String]?) async {
+    /// The invitation: AdminCreateUserConfig.InviteMessageTemplate or Cognito's default text (or
+    /// the CustomMessage trigger's), to the requested mediums or else the first the user has.
+    func composeInvitations(_ user: User, password: String, pool: UserPool, mediums: [String]?, clientMetadata: [String: String]?) async throws -> [OutboundMessage] {
         let template = pool.type.adminCreateUserConfig?.inviteMessageTemplate
+        var out: [OutboundMessage] = []
         for medium in mediums ?? ["EMAIL", "SMS"] {
             let attr = medium == "EMAIL" ? "email" : "phone_number"
             guard let destination = user.attributes[attr], !destination.isEmpty else { continue }
-            let body = ((medium == "EMAIL" ? template?.emailMessage : template?.smsMessage) ?? "Your username is {username} and temporary password is {####}. ")
-                .replacingOccurrences(of: "{username}", with: user.username)
-                .replacingOccurrences(of: "{####}", with: password)
-            await deps.delivery.deliver(OutboundMessage(
+            var subject = medium == "EMAIL" ? (template?.emailSubject ?? "Your temporary password") : nil
+            var body = (medium == "EMAIL" ? template?.emailMessage : template?.smsMessage) ?? "Your username is {username} and temporary password is {####}. "
+            let sender = customSender(for: medium, pool)
+            if sender == nil, let custom = try await customMessage(
+                user: user, pool: pool, kind: "AdminCreateUser", medium: medium, clientId: nil, clientMetadata: clientMetadata, invitation: true
+            ) {
+                if let text = custom.body, text.contains("{####}") { body = text }
+                if let s = custom.subject, medium == "EMAIL" { subject = s }
+            }
+            body = body.replacingOccurrences(of: "{username}", with: user.username).replacingOccurrences(of: "{####}", with: password)
+            out.append(OutboundMessage(
                 poolId: pool.id, username: user.username, destination: destination, deliveryMedium: medium, attributeName: attr,
-                kind: "AdminCreateUser", code: password, subject: medium == "EMAIL" ? (template?.emailSubject ?? "Your temporary password") : nil,
-                message: body, createdAt: now
+                kind: "AdminCreateUser", code: password, subject: subject, message: body, createdAt: now,
+                customSender: sender.map { senderCall($0, user: user, pool: pool, kind: "AdminCreateUser", code: password, clientId: nil, clientMetadata: clientMetadata) },
+                from: medium == "EMAIL" ? Self.emailFrom(pool) : nil,
+                replyTo: medium == "EMAIL" ? pool.type.emailConfiguration?.replyToEmailAddress : nil
             ))
             if mediums == nil { break }
         }
+        return out
     }
 
     public func adminGetUser(_ input: AdminGetUserRequest, _ ctx: CallContext) async throws -> AdminGetUserResponse {
@@ -67,7 +90,10 @@ extension Cognate {
             throw CognitoError(.notAuthorized, "User cannot be confirmed. Current status is \(user.status.rawValue)")
         }
         // Unlike ConfirmSignUp, no attribute becomes verified.
-        try await updateUser(pool, user) { $0.status = .confirmed }
+        let confirmed = try await updateUser(pool, user) { $0.status = .confirmed }
+        try await postConfirmation(confirmed, pool: pool, source: "PostConfirmation_ConfirmSignUp", clientId: nil, clientMetadata: input.clientMetadata) {
+            try await self.updateUser(pool, user) { $0.status = user.status }
+        }
         try await store.deleteCode(poolId: pool.id, username: user.username, purpose: .signUp)
         return AdminConfirmSignUpResponse()
     }
@@ -102,7 +128,7 @@ extension Cognate {
         let updated = try await updateUser(pool, user) { u in
             Self.applyAttributeChanges(changes, to: &u, explicitVerification: true)
         }
-        await sendVerificationForChanges(changes, before: user, after: updated, pool: pool, clientId: nil)
+        try await sendVerificationForChanges(changes, before: user, after: updated, pool: pool, clientId: nil, clientMetadata: input.clientMetadata)
         return AdminUpdateUserAttributesResponse()
     }
 
@@ -132,7 +158,7 @@ extension Cognate {
     public func adminResetUserPassword(_ input: AdminResetUserPasswordRequest, _ ctx: CallContext) async throws -> AdminResetUserPasswordResponse {
         let pool = try await requirePool(input.userPoolId)
         let user = try await requireUser(pool, input.username)
-        _ = try await sendRecoveryCode(user, pool: pool, kind: "AdminResetUserPassword", clientId: nil)
+        _ = try await sendRecoveryCode(user, pool: pool, kind: "AdminResetUserPassword", clientId: nil, clientMetadata: input.clientMetadata)
         try await updateUser(pool, user) { $0.status = .resetRequired }
         try await store.revokeAll(poolId: pool.id, username: user.username)
         return AdminResetUserPasswordResponse()
@@ -179,13 +205,14 @@ extension Cognate {
 
     /// Sends codes for changed, auto-verified email/phone values that are now unverified.
     @discardableResult
-    func sendVerificationForChanges(_ changes: [String: String], before: User, after: User, pool: UserPool, clientId: String?) async -> [CodeDeliveryDetailsType] {
+    func sendVerificationForChanges(
+        _ changes: [String: String], before: User, after: User, pool: UserPool, clientId: String?, clientMetadata: [String: String]?
+    ) async throws -> [CodeDeliveryDetailsType] {
         var details: [CodeDeliveryDetailsType] = []
         for attr in ["email", "phone_number"] where pool.autoVerifiedAttributes.contains(attr) {
             guard let value = changes[attr], before.attributes[attr] != value, !after.attributeBool(attr + "_verified") else { continue }
-            guard let code = try? await issueCode(after, purpose: .verifyAttribute(attr)) else { continue }
-            let target = (attribute: attr, medium: attr == "email" ? "EMAIL" : "SMS", destination: value)
-            await sendCode(code, to: target, user: after, pool: pool, kind: "UpdateUserAttribute", clientId: clientId)
+            let target: DeliveryTarget = (attribute: attr, medium: attr == "email" ? "EMAIL" : "SMS", destination: value)
+            try await sendNewCode(after, purpose: .verifyAttribute(attr), to: target, pool: pool, kind: "UpdateUserAttribute", clientId: clientId, clientMetadata: clientMetadata)
             details.append(deliveryDetails(target))
         }
         return details

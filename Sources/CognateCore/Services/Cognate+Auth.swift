@@ -4,46 +4,49 @@ import CognitoModel
 extension Cognate {
     public func initiateAuth(_ input: InitiateAuthRequest, _ ctx: CallContext) async throws -> InitiateAuthResponse {
         let (client, pool) = try await requireClientAndPool(input.clientId)
-        let r = try await startAuth(flow: input.authFlow, params: input.authParameters ?? [:], client: client, pool: pool, admin: false)
+        let r = try await startAuth(flow: input.authFlow, params: input.authParameters ?? [:], client: client, pool: pool, admin: false, clientMetadata: input.clientMetadata)
         return InitiateAuthResponse(challengeName: r.challengeName, session: r.session, challengeParameters: r.challengeParameters, authenticationResult: r.authenticationResult)
     }
 
     public func adminInitiateAuth(_ input: AdminInitiateAuthRequest, _ ctx: CallContext) async throws -> AdminInitiateAuthResponse {
         let pool = try await requirePool(input.userPoolId)
         let client = try await requireClient(input.clientId, poolId: pool.id)
-        let r = try await startAuth(flow: input.authFlow, params: input.authParameters ?? [:], client: client, pool: pool, admin: true)
+        let r = try await startAuth(flow: input.authFlow, params: input.authParameters ?? [:], client: client, pool: pool, admin: true, clientMetadata: input.clientMetadata)
         return AdminInitiateAuthResponse(challengeName: r.challengeName, session: r.session, challengeParameters: r.challengeParameters, authenticationResult: r.authenticationResult)
     }
 
     public func respondToAuthChallenge(_ input: RespondToAuthChallengeRequest, _ ctx: CallContext) async throws -> RespondToAuthChallengeResponse {
         let (client, pool) = try await requireClientAndPool(input.clientId)
-        let r = try await answer(challenge: input.challengeName, responses: input.challengeResponses ?? [:], session: input.session, client: client, pool: pool)
+        let r = try await answer(challenge: input.challengeName, responses: input.challengeResponses ?? [:], session: input.session, client: client, pool: pool, clientMetadata: input.clientMetadata)
         return RespondToAuthChallengeResponse(challengeName: r.challengeName, session: r.session, challengeParameters: r.challengeParameters, authenticationResult: r.authenticationResult)
     }
 
     public func adminRespondToAuthChallenge(_ input: AdminRespondToAuthChallengeRequest, _ ctx: CallContext) async throws -> AdminRespondToAuthChallengeResponse {
         let pool = try await requirePool(input.userPoolId)
         let client = try await requireClient(input.clientId, poolId: pool.id)
-        let r = try await answer(challenge: input.challengeName, responses: input.challengeResponses ?? [:], session: input.session, client: client, pool: pool)
+        let r = try await answer(challenge: input.challengeName, responses: input.challengeResponses ?? [:], session: input.session, client: client, pool: pool, clientMetadata: input.clientMetadata)
         return AdminRespondToAuthChallengeResponse(challengeName: r.challengeName, session: r.session, challengeParameters: r.challengeParameters, authenticationResult: r.authenticationResult)
     }
 
     // MARK: - Flows
 
-    func startAuth(flow: String, params: [String: String], client: AppClient, pool: UserPool, admin: Bool) async throws -> AuthStep {
+    func startAuth(flow: String, params: [String: String], client: AppClient, pool: UserPool, admin: Bool, clientMetadata: [String: String]?) async throws -> AuthStep {
         switch flow {
         case "USER_PASSWORD_AUTH" where !admin:
             try requireFlow("ALLOW_USER_PASSWORD_AUTH", name: "USER_PASSWORD_AUTH", client: client)
-            return try await passwordAuth(params, client: client, pool: pool)
+            return try await passwordAuth(params, client: client, pool: pool, clientMetadata: clientMetadata)
         case "ADMIN_USER_PASSWORD_AUTH" where admin, "ADMIN_NO_SRP_AUTH" where admin:
             try requireFlow("ALLOW_ADMIN_USER_PASSWORD_AUTH", name: flow, client: client)
-            return try await passwordAuth(params, client: client, pool: pool)
+            return try await passwordAuth(params, client: client, pool: pool, clientMetadata: clientMetadata)
         case "REFRESH_TOKEN_AUTH", "REFRESH_TOKEN":
             try requireFlow("ALLOW_REFRESH_TOKEN_AUTH", name: "REFRESH_TOKEN", client: client)
             return try await refreshAuth(params, client: client, pool: pool)
         case "USER_SRP_AUTH":
             try requireFlow("ALLOW_USER_SRP_AUTH", name: "USER_SRP_AUTH", client: client)
-            return try await srpStart(params, client: client, pool: pool)
+            return try await srpStart(params, client: client, pool: pool, clientMetadata: clientMetadata)
+        case "CUSTOM_AUTH":
+            try requireFlow("ALLOW_CUSTOM_AUTH", name: "CUSTOM_AUTH", client: client)
+            return try await customAuthStart(params, client: client, pool: pool, clientMetadata: clientMetadata)
         case "USER_PASSWORD_AUTH", "ADMIN_USER_PASSWORD_AUTH", "ADMIN_NO_SRP_AUTH":
             throw CognitoError.invalidParameter("Initiate Auth method not supported.")
         default:
@@ -61,32 +64,67 @@ extension Cognate {
     }
 
     /// USER_PASSWORD_AUTH and ADMIN_USER_PASSWORD_AUTH: Cognito's order of checks (contract §2.2).
-    func passwordAuth(_ params: [String: String], client: AppClient, pool: UserPool) async throws -> AuthStep {
+    func passwordAuth(_ params: [String: String], client: AppClient, pool: UserPool, clientMetadata: [String: String]?) async throws -> AuthStep {
         let name = try Self.param(params, "USERNAME")
         let password = try Self.param(params, "PASSWORD")
         try checkSecretHash(client, username: name, given: params["SECRET_HASH"])
-        let user = try await signInCandidate(name, client: client, pool: pool)
+        var found = try await findUser(pool, name)
+        if found == nil {
+            found = try await migrateUser(name, password: password, pool: pool, client: client, clientMetadata: clientMetadata)
+        }
+        let user = try await signInCandidate(name, found, client: client, pool: pool, clientMetadata: clientMetadata)
         guard try await passwordMatches(password, user: user, pool: pool) else { throw CognitoError.incorrectCredentials }
-        return try await afterPassword(user, client: client, pool: pool)
+        return try await afterPassword(user, client: client, pool: pool, clientMetadata: clientMetadata)
     }
 
-    /// The user named at sign-in, refusing the states that may not sign in.
-    func signInCandidate(_ name: String, client: AppClient, pool: UserPool) async throws -> User {
-        guard let user = try await findUser(pool, name) else {
-            throw client.preventUserExistenceErrors ? CognitoError.incorrectCredentials : CognitoError.userNotFound
+    /// The user named at sign-in, refusing the states that may not sign in, then asking the
+    /// PreAuthentication trigger (which also hears of unknown users when existence errors are prevented).
+    func signInCandidate(_ name: String, _ found: User?, client: AppClient, pool: UserPool, clientMetadata: [String: String]?) async throws -> User {
+        guard let user = found else {
+            if client.preventUserExistenceErrors {
+                try await preAuthentication(name, nil, pool: pool, client: client, clientMetadata: clientMetadata)
+                throw CognitoError.incorrectCredentials
+            }
+            throw CognitoError.userNotFound
         }
         if !user.enabled { throw CognitoError.userDisabled }
         if user.status == .unconfirmed { throw CognitoError.userNotConfirmed }
         if user.status == .resetRequired {
             throw client.preventUserExistenceErrors ? CognitoError.incorrectCredentials : CognitoError.passwordResetRequired
         }
+        try await preAuthentication(user.username, user, pool: pool, client: client, clientMetadata: clientMetadata)
         return user
     }
 
+    /// The PreAuthentication trigger; `user` is nil for an unknown user when existence errors are prevented.
+    func preAuthentication(_ name: String, _ user: User?, pool: UserPool, client: AppClient, clientMetadata: [String: String]?) async throws {
+        _ = try await runTrigger(
+            .preAuthentication, pool: pool, source: "PreAuthentication_Authentication", userName: name, clientId: client.id,
+            request: [
+                "userAttributes": user.map { triggerAttributes($0, pool: pool) } ?? .object([:]),
+                "validationData": Self.stringMap(clientMetadata), "userNotFound": .bool(user == nil),
+            ]
+        )
+    }
+
+    /// A successful sign-in: the PostAuthentication trigger, then tokens (through PreTokenGeneration).
+    func completeSignIn(_ user: User, client: AppClient, pool: UserPool, source: String, clientMetadata: [String: String]?) async throws -> AuthStep {
+        try await postAuthentication(user, client: client, pool: pool, clientMetadata: clientMetadata)
+        let result = try await issueTokens(user: user, pool: pool, client: client, authTime: now, source: source, clientMetadata: clientMetadata)
+        return AuthStep(challengeParameters: [:], authenticationResult: result)
+    }
+
+    func postAuthentication(_ user: User, client: AppClient, pool: UserPool, clientMetadata: [String: String]?) async throws {
+        _ = try await runTrigger(
+            .postAuthentication, pool: pool, source: "PostAuthentication_Authentication", userName: user.username, clientId: client.id,
+            request: ["userAttributes": triggerAttributes(user, pool: pool), "newDeviceUsed": .bool(false), "clientMetadata": Self.stringMap(clientMetadata)]
+        )
+    }
+
     /// After a correct password: a forced password change, or tokens.
-    func afterPassword(_ user: User, client: AppClient, pool: UserPool) async throws -> AuthStep {
+    func afterPassword(_ user: User, client: AppClient, pool: UserPool, clientMetadata: [String: String]?) async throws -> AuthStep {
         if let challenge = try passwordChallenge(user, client: client, pool: pool) { return challenge }
-        return AuthStep(challengeParameters: [:], authenticationResult: try await issueTokens(user: user, pool: pool, client: client, authTime: now))
+        return try await completeSignIn(user, client: client, pool: pool, source: "TokenGeneration_Authentication", clientMetadata: clientMetadata)
     }
 
     /// The challenge a user must answer after a correct password, if any.
@@ -128,26 +166,30 @@ extension Cognate {
         let names = [user.username, user.sub] + pool.signInAttributes.compactMap { user.attributes[$0] }
         try checkSecretHash(client, usernames: names, given: params["SECRET_HASH"])
         if !user.enabled { throw CognitoError.userDisabled }
-        let result = try await issueTokens(user: user, pool: pool, client: client, authTime: record.authTime, family: record, scopes: record.scopes)
+        let result = try await issueTokens(
+            user: user, pool: pool, client: client, authTime: record.authTime, family: record, scopes: record.scopes, source: "TokenGeneration_RefreshTokens"
+        )
         return AuthStep(challengeParameters: [:], authenticationResult: result)
     }
 
     // MARK: - Challenges
 
-    func answer(challenge: String, responses: [String: String], session: String?, client: AppClient, pool: UserPool) async throws -> AuthStep {
+    func answer(challenge: String, responses: [String: String], session: String?, client: AppClient, pool: UserPool, clientMetadata: [String: String]?) async throws -> AuthStep {
         switch challenge {
         case "NEW_PASSWORD_REQUIRED":
-            return try await answerNewPassword(responses, session: session, client: client, pool: pool)
+            return try await answerNewPassword(responses, session: session, client: client, pool: pool, clientMetadata: clientMetadata)
         case "PASSWORD_VERIFIER":
-            return try await srpAnswer(responses, client: client, pool: pool)
+            return try await srpAnswer(responses, client: client, pool: pool, clientMetadata: clientMetadata)
+        case "CUSTOM_CHALLENGE":
+            return try await customChallengeAnswer(responses, session: session, client: client, pool: pool, clientMetadata: clientMetadata)
         default:
             throw CognitoError.invalidParameter("Unsupported challenge name \(challenge).")
         }
     }
 
-    func answerNewPassword(_ responses: [String: String], session: String?, client: AppClient, pool: UserPool) async throws -> AuthStep {
+    func answerNewPassword(_ responses: [String: String], session: String?, client: AppClient, pool: UserPool, clientMetadata: [String: String]?) async throws -> AuthStep {
         let user = try await completeNewPassword(responses, session: session, client: client, pool: pool)
-        return AuthStep(challengeParameters: [:], authenticationResult: try await issueTokens(user: user, pool: pool, client: client, authTime: now))
+        return try await completeSignIn(user, client: client, pool: pool, source: "TokenGeneration_NewPasswordChallenge", clientMetadata: clientMetadata)
     }
 
     /// Checks a NEW_PASSWORD_REQUIRED answer and sets the new password (and any attributes given).

@@ -1,6 +1,9 @@
 import CognitoModel
 import Foundation
 
+/// Where a message goes: the attribute, EMAIL or SMS, and the address or number.
+typealias DeliveryTarget = (attribute: String, medium: String, destination: String)
+
 /// One-time codes and the messages that carry them.
 extension Cognate {
     static let codeLifetime: [String: Double] = ["signUp": 86400, "forgotPassword": 3600]
@@ -10,20 +13,30 @@ extension Cognate {
         deps.digests.hmacSHA256(key: deps.codeHashKey, data: Array("\(poolId)\n\(username)\n\(purpose.rawValue)\n\(code)".utf8))
     }
 
-    /// Creates, stores and returns a fresh six-digit code, replacing any earlier one.
-    func issueCode(_ user: User, purpose: CodePurpose) async throws -> String {
-        let code = deps.random.string(count: 6, alphabet: Array("0123456789"))
+    /// A fresh six-digit code; `storeCode` makes it the user's current one.
+    func newCode() -> String {
+        deps.random.string(count: 6, alphabet: Array("0123456789"))
+    }
+
+    /// Stores `code`, replacing any earlier one for the same purpose.
+    func storeCode(_ code: String, _ user: User, purpose: CodePurpose) async throws {
         let lifetime = Self.codeLifetime[purpose.rawValue] ?? 86400
         try await store.putCode(VerificationCode(
             poolId: user.poolId, username: user.username, purpose: purpose,
             codeHash: codeHash(code, poolId: user.poolId, username: user.username, purpose: purpose), expiresAt: now + lifetime
         ))
-        return code
     }
 
     /// Checks and consumes a code. Wrong: CodeMismatch (and an attempt counted); expired or
     /// never issued: ExpiredCode; too many wrong tries: LimitExceeded.
     func consumeCode(_ code: String, user: User, purpose: CodePurpose) async throws {
+        try await checkCode(code, user: user, purpose: purpose)
+        try await store.deleteCode(poolId: user.poolId, username: user.username, purpose: purpose)
+    }
+
+    /// `consumeCode` without the consuming, for callers that delete the code once their change
+    /// (and its trigger) went through, so a failed trigger leaves the code usable.
+    func checkCode(_ code: String, user: User, purpose: CodePurpose) async throws {
         guard let stored = try await store.code(poolId: user.poolId, username: user.username, purpose: purpose) else {
             throw CognitoError.codeExpired
         }
@@ -33,11 +46,10 @@ extension Cognate {
             try await store.recordFailedAttempt(poolId: user.poolId, username: user.username, purpose: purpose)
             throw CognitoError.codeMismatch
         }
-        try await store.deleteCode(poolId: user.poolId, username: user.username, purpose: purpose)
     }
 
     /// Where a code for `user` goes: the first of `preferred` the user has, as Cognito picks it.
-    func deliveryTarget(_ user: User, preferred: [String]) -> (attribute: String, medium: String, destination: String)? {
+    func deliveryTarget(_ user: User, preferred: [String]) -> DeliveryTarget? {
         for attr in preferred {
             if let v = user.attributes[attr], !v.isEmpty {
                 return (attr, attr == "email" ? "EMAIL" : "SMS", v)
@@ -46,7 +58,7 @@ extension Cognate {
         return nil
     }
 
-    func deliveryDetails(_ target: (attribute: String, medium: String, destination: String)) -> CodeDeliveryDetailsType {
+    func deliveryDetails(_ target: DeliveryTarget) -> CodeDeliveryDetailsType {
         CodeDeliveryDetailsType(destination: Self.mask(target.destination, medium: target.medium), deliveryMedium: target.medium, attributeName: target.attribute)
     }
 
@@ -63,30 +75,116 @@ extension Cognate {
         return "\(parts[0].prefix(1))***@\(domain.prefix(1))***\(tld)"
     }
 
-    /// Builds the message for a code from the pool's templates (Cognito's defaults otherwise) and hands it to delivery.
-    func sendCode(
-        _ code: String, to target: (attribute: String, medium: String, destination: String), user: User, pool: UserPool,
-        kind: String, clientId: String?
-    ) async {
+    /// Issues a code for `purpose`, composes its message and queues it. The message is composed
+    /// (and the CustomMessage trigger run) before the code replaces the previous one, so a failing
+    /// trigger changes nothing.
+    func sendNewCode(
+        _ user: User, purpose: CodePurpose, to target: DeliveryTarget, pool: UserPool, kind: String,
+        clientId: String?, clientMetadata: [String: String]?
+    ) async throws {
+        let code = newCode()
+        let message = try await composeCodeMessage(code, to: target, user: user, pool: pool, kind: kind, clientId: clientId, clientMetadata: clientMetadata)
+        try await storeCode(code, user, purpose: purpose)
+        try await deps.delivery.enqueue(message)
+    }
+
+    /// The message for a code from the pool's templates (Cognito's defaults otherwise), or from
+    /// the CustomMessage trigger; for a pool with a custom sender, its event rides along.
+    func composeCodeMessage(
+        _ code: String, to target: DeliveryTarget, user: User, pool: UserPool, kind: String,
+        clientId: String?, clientMetadata: [String: String]?
+    ) async throws -> OutboundMessage {
         let template = pool.type.verificationMessageTemplate
+        let byLink = (kind == "SignUp" || kind == "ResendCode") && target.medium == "EMAIL"
+            && template?.defaultEmailOption == "CONFIRM_WITH_LINK" && clientId != nil
         var subject: String?
         var body: String
         if target.medium == "SMS" {
-            body = (template?.smsMessage ?? pool.type.smsVerificationMessage ?? "Your verification code is {####}. ")
-                .replacingOccurrences(of: "{####}", with: code)
-        } else if kind == "SignUp" || kind == "ResendCode", template?.defaultEmailOption == "CONFIRM_WITH_LINK", let clientId {
+            body = template?.smsMessage ?? pool.type.smsVerificationMessage ?? "Your verification code is {####}. "
+        } else if byLink {
             subject = template?.emailSubjectByLink ?? "Your verification link"
-            let link = confirmationLink(pool: pool, clientId: clientId, username: user.username, code: code)
-            body = Self.replaceLink(template?.emailMessageByLink ?? "Please click the link below to verify your email address. {##Verify Email##} ", link: link)
+            body = template?.emailMessageByLink ?? "Please click the link below to verify your email address. {##Verify Email##} "
         } else {
             subject = template?.emailSubject ?? pool.type.emailVerificationSubject ?? "Your verification code"
-            body = (template?.emailMessage ?? pool.type.emailVerificationMessage ?? "Your verification code is {####}. ")
-                .replacingOccurrences(of: "{####}", with: code)
+            body = template?.emailMessage ?? pool.type.emailVerificationMessage ?? "Your verification code is {####}. "
         }
-        await deps.delivery.deliver(OutboundMessage(
+        let sender = customSender(for: target.medium, pool)
+        if sender == nil, let custom = try await customMessage(
+            user: user, pool: pool, kind: kind, medium: target.medium, clientId: clientId, clientMetadata: clientMetadata, invitation: false
+        ) {
+            // The function's text is used only when it kept the placeholder the code goes into.
+            if let text = custom.body, text.contains("{####}") || (byLink && text.contains("{##")) { body = text }
+            if let s = custom.subject, target.medium == "EMAIL" { subject = s }
+        }
+        body = body.replacingOccurrences(of: "{####}", with: code)
+        if byLink, let clientId {
+            body = Self.replaceLink(body, link: confirmationLink(pool: pool, clientId: clientId, username: user.username, code: code))
+        }
+        return OutboundMessage(
             poolId: pool.id, username: user.username, destination: target.destination, deliveryMedium: target.medium,
-            attributeName: target.attribute, kind: kind, code: code, subject: subject, message: body, createdAt: now
-        ))
+            attributeName: target.attribute, kind: kind, code: code, subject: subject, message: body, createdAt: now,
+            customSender: sender.map { senderCall($0, user: user, pool: pool, kind: kind, code: code, clientId: clientId, clientMetadata: clientMetadata) },
+            from: target.medium == "EMAIL" ? Self.emailFrom(pool) : nil,
+            replyTo: target.medium == "EMAIL" ? pool.type.emailConfiguration?.replyToEmailAddress : nil
+        )
+    }
+
+    /// The pool's sender: EmailConfiguration.From, else the address of its SES identity
+    /// (`arn:aws:ses:REGION:ACCOUNT:identity/ADDRESS`); nil leaves it to the server's default.
+    static func emailFrom(_ pool: UserPool) -> String? {
+        let c = pool.type.emailConfiguration
+        if let from = c?.from, !from.isEmpty { return from }
+        if let arn = c?.sourceArn, let r = arn.range(of: ":identity/"), arn[r.upperBound...].contains("@") {
+            return String(arn[r.upperBound...])
+        }
+        return nil
+    }
+
+    /// The CustomMessage trigger's subject and body for this medium, if the pool has the trigger.
+    func customMessage(
+        user: User, pool: UserPool, kind: String, medium: String, clientId: String?, clientMetadata: [String: String]?, invitation: Bool
+    ) async throws -> (subject: String?, body: String?)? {
+        let request: [String: JSONValue] = [
+            "userAttributes": triggerAttributes(user, pool: pool),
+            "codeParameter": .string("{####}"),
+            "linkParameter": kind == "SignUp" || kind == "ResendCode" ? .string("{##Click Here##}") : .null,
+            "usernameParameter": invitation ? .string("{username}") : .null,
+            "clientMetadata": Self.stringMap(clientMetadata),
+        ]
+        guard let r = try await runTrigger(
+            .customMessage, pool: pool, source: "CustomMessage_" + Self.triggerKind(kind), userName: user.username, clientId: clientId,
+            request: request, response: ["smsMessage": .null, "emailMessage": .null, "emailSubject": .null]
+        ) else { return nil }
+        let sms = try r.string("smsMessage"), email = try r.string("emailMessage"), subject = try r.string("emailSubject")
+        return medium == "SMS" ? (nil, sms) : (subject, email)
+    }
+
+    /// Message kinds as trigger sources name them (`CustomMessage_…`, `CustomEmailSender_…`).
+    static func triggerKind(_ kind: String) -> String {
+        kind == "AdminResetUserPassword" ? "ForgotPassword" : kind
+    }
+
+    func customSender(for medium: String, _ pool: UserPool) -> (name: TriggerName, target: String)? {
+        let name: TriggerName = medium == "SMS" ? .customSMSSender : .customEmailSender
+        return triggerTarget(name, pool).map { (name, $0) }
+    }
+
+    /// The custom sender's event. The code travels in the clear inside the signed webhook body,
+    /// where Cognito would encrypt it with the pool's KMS key.
+    func senderCall(
+        _ sender: (name: TriggerName, target: String), user: User, pool: UserPool, kind: String, code: String,
+        clientId: String?, clientMetadata: [String: String]?
+    ) -> CustomSenderCall {
+        let type = sender.name == .customSMSSender ? "customSMSSenderRequestV1" : "customEmailSenderRequestV1"
+        let event = triggerEvent(
+            pool: pool, source: "\(sender.name)_" + Self.triggerKind(kind), userName: user.username, clientId: clientId,
+            request: [
+                "type": .string(type), "code": .string(code), "clientMetadata": Self.stringMap(clientMetadata),
+                "userAttributes": triggerAttributes(user, pool: pool),
+            ],
+            response: [:]
+        )
+        return CustomSenderCall(trigger: sender.name, target: sender.target, event: event)
     }
 
     func confirmationLink(pool: UserPool, clientId: String, username: String, code: String) -> String {

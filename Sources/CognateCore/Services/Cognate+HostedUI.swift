@@ -40,11 +40,16 @@ extension Cognate {
     /// The sign-in form: Cognito's checks in Cognito's order, then a forced password change if one is due.
     public func hostedSignIn(username: String, password: String, client: AppClient, pool: UserPool) async throws -> HostedSignIn {
         guard !username.isEmpty, !password.isEmpty else { throw CognitoError.incorrectCredentials }
-        let user = try await signInCandidate(username, client: client, pool: pool)
+        var found = try await findUser(pool, username)
+        if found == nil {
+            found = try await migrateUser(username, password: password, pool: pool, client: client, clientMetadata: nil)
+        }
+        let user = try await signInCandidate(username, found, client: client, pool: pool, clientMetadata: nil)
         guard try await passwordMatches(password, user: user, pool: pool) else { throw CognitoError.incorrectCredentials }
         if let step = try passwordChallenge(user, client: client, pool: pool), let session = step.session {
             return .newPasswordRequired(session: session, username: user.username, requiredAttributes: missingRequiredAttributes(user, pool: pool))
         }
+        try await postAuthentication(user, client: client, pool: pool, clientMetadata: nil)
         return .signedIn(user)
     }
 
@@ -53,7 +58,9 @@ extension Cognate {
         var responses = ["USERNAME": username, "NEW_PASSWORD": newPassword]
         for (name, value) in attributes { responses["userAttributes." + name] = value }
         responses["SECRET_HASH"] = try hostedSecretHash(client, username)
-        return try await completeNewPassword(responses, session: session, client: client, pool: pool)
+        let user = try await completeNewPassword(responses, session: session, client: client, pool: pool)
+        try await postAuthentication(user, client: client, pool: pool, clientMetadata: nil)
+        return user
     }
 
     // MARK: - Sign-up

@@ -9,13 +9,11 @@ extension Cognate {
     /// 3072 bits in hex, plus slack for leading zeros a client might send.
     static let maxSRPAHexLength = 1024
 
-    func srpStart(_ params: [String: String], client: AppClient, pool: UserPool) async throws -> AuthStep {
+    func srpStart(_ params: [String: String], client: AppClient, pool: UserPool, clientMetadata: [String: String]?) async throws -> AuthStep {
         let name = try Self.param(params, "USERNAME")
         let aHex = try Self.param(params, "SRP_A")
         try checkSecretHash(client, username: name, given: params["SECRET_HASH"])
-        guard aHex.utf8.count <= Self.maxSRPAHexLength, let aBytes = Hex.decode(aHex), !Hex.stripLeadingZeros(aBytes).isEmpty else {
-            throw CognitoError.incorrectCredentials
-        }
+        let aBytes = try Self.srpA(aHex)
         let username: String, salt: [UInt8], v: [UInt8], simulated: Bool
         if let user = try await findUser(pool, name) {
             if !user.enabled { throw CognitoError.userDisabled }
@@ -24,6 +22,7 @@ extension Cognate {
                 throw client.preventUserExistenceErrors ? CognitoError.incorrectCredentials : CognitoError.passwordResetRequired
             }
             guard let record = user.password, let stored = try verifier(user, pool: pool) else { throw CognitoError.incorrectCredentials }
+            try await preAuthentication(user.username, user, pool: pool, client: client, clientMetadata: clientMetadata)
             (username, salt, v, simulated) = (user.username, record.salt, stored, false)
         } else {
             guard client.preventUserExistenceErrors else { throw CognitoError.userNotFound }
@@ -36,24 +35,42 @@ extension Cognate {
             v = try await deps.compute.run { srp.verifier(poolName: poolName, userId: fakeUser, password: Hex.encode(seed), salt: salted) }
             simulated = true
         }
+        return try await srpChallenge(username: username, salt: salt, verifier: v, a: aBytes, simulated: simulated, client: client, pool: pool)
+    }
+
+    static func srpA(_ aHex: String) throws -> [UInt8] {
+        guard aHex.utf8.count <= Self.maxSRPAHexLength, let aBytes = Hex.decode(aHex), !Hex.stripLeadingZeros(aBytes).isEmpty else {
+            throw CognitoError.incorrectCredentials
+        }
+        return aBytes
+    }
+
+    /// The PASSWORD_VERIFIER challenge; `custom` carries a CUSTOM_AUTH session (CUSTOM_WITH_SRP), whose
+    /// sealed state then also travels as the Session.
+    func srpChallenge(
+        username: String, salt: [UInt8], verifier v: [UInt8], a aBytes: [UInt8], simulated: Bool, client: AppClient, pool: UserPool,
+        custom: [CustomChallengeResult]? = nil
+    ) async throws -> AuthStep {
         let b = deps.random.bytes(count: Self.srpSecretBytes)
         let srp = deps.srp, verifier = v
         let bigB = try await deps.compute.run { try srp.serverPublic(verifier: verifier, secret: b) }
         let state = ChallengeState(
             kind: "PASSWORD_VERIFIER", poolId: pool.id, clientId: client.id, username: username,
             expiresAt: now + Double(client.authSessionSeconds), nonce: deps.random.uuid(),
-            srpA: Hex.encode(Hex.stripLeadingZeros(aBytes)), srpB: Hex.encode(bigB), srpSecret: Hex.encode(b), simulated: simulated ? true : nil
+            srpA: Hex.encode(Hex.stripLeadingZeros(aBytes)), srpB: Hex.encode(bigB), srpSecret: Hex.encode(b), simulated: simulated ? true : nil,
+            customSession: custom
         )
+        let sealed = try seal(state)
         return AuthStep(
-            challengeName: "PASSWORD_VERIFIER",
+            challengeName: "PASSWORD_VERIFIER", session: custom == nil ? nil : sealed,
             challengeParameters: [
-                "SALT": Hex.encode(Hex.stripLeadingZeros(salt)), "SECRET_BLOCK": try seal(state), "SRP_B": Hex.encode(bigB),
+                "SALT": Hex.encode(Hex.stripLeadingZeros(salt)), "SECRET_BLOCK": sealed, "SRP_B": Hex.encode(bigB),
                 "USERNAME": username, "USER_ID_FOR_SRP": username,
             ]
         )
     }
 
-    func srpAnswer(_ responses: [String: String], client: AppClient, pool: UserPool) async throws -> AuthStep {
+    func srpAnswer(_ responses: [String: String], client: AppClient, pool: UserPool, clientMetadata: [String: String]?) async throws -> AuthStep {
         let name = try Self.param(responses, "USERNAME")
         let block = try Self.param(responses, "PASSWORD_CLAIM_SECRET_BLOCK")
         let timestamp = try Self.param(responses, "TIMESTAMP")
@@ -84,7 +101,11 @@ extension Cognate {
         guard constantTimeEquals(expected, given) else { throw CognitoError.incorrectCredentials }
         try await spend(state, failure: .incorrectCredentials)
         if !user.enabled { throw CognitoError.userDisabled }
-        return try await afterPassword(user, client: client, pool: pool)
+        if let custom = state.customSession {
+            let session = custom + [CustomChallengeResult(challengeName: "PASSWORD_VERIFIER", challengeResult: true)]
+            return try await defineNext(user, session: session, srpA: nil, client: client, pool: pool, clientMetadata: clientMetadata)
+        }
+        return try await afterPassword(user, client: client, pool: pool, clientMetadata: clientMetadata)
     }
 
     static func uuidShaped(_ bytes: [UInt8]) -> String {

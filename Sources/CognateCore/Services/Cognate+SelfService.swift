@@ -18,7 +18,7 @@ extension Cognate {
         let updated = try await updateUser(pool, user) { u in
             Self.applyAttributeChanges(changes, to: &u, explicitVerification: false)
         }
-        let details = await sendVerificationForChanges(changes, before: user, after: updated, pool: pool, clientId: client?.id)
+        let details = try await sendVerificationForChanges(changes, before: user, after: updated, pool: pool, clientId: client?.id, clientMetadata: input.clientMetadata)
         return UpdateUserAttributesResponse(codeDeliveryDetailsList: details.isEmpty ? nil : details)
     }
 
@@ -42,9 +42,11 @@ extension Cognate {
         guard let value = user.attributes[input.attributeName], !value.isEmpty else {
             throw CognitoError.invalidParameter("User does not have the attribute \(input.attributeName).")
         }
-        let target = (attribute: input.attributeName, medium: input.attributeName == "email" ? "EMAIL" : "SMS", destination: value)
-        let code = try await issueCode(user, purpose: .verifyAttribute(input.attributeName))
-        await sendCode(code, to: target, user: user, pool: pool, kind: "VerifyUserAttribute", clientId: claims["client_id"]?.stringValue)
+        let target: DeliveryTarget = (attribute: input.attributeName, medium: input.attributeName == "email" ? "EMAIL" : "SMS", destination: value)
+        try await sendNewCode(
+            user, purpose: .verifyAttribute(input.attributeName), to: target, pool: pool, kind: "VerifyUserAttribute",
+            clientId: claims["client_id"]?.stringValue, clientMetadata: input.clientMetadata
+        )
         return GetUserAttributeVerificationCodeResponse(codeDeliveryDetails: deliveryDetails(target))
     }
 

@@ -15,19 +15,74 @@ extension Cognate {
         try checkRequired(attributes, pool: pool)
         try checkPolicy(password, pool: pool)
         let t = now
-        let user = User(
+        var user = User(
             poolId: pool.id, username: username, sub: sub, attributes: attributes, status: .unconfirmed, enabled: true,
             createdAt: t, modifiedAt: t, password: try await passwordRecord(password, pool: pool, username: username, temporary: false)
         )
-        try await insertUser(user, pool: pool, existsMessage: "User already exists")
+        Self.reindex(&user, pool: pool)
+        try await preSignUp(&user, pool: pool, client: client, validationData: input.validationData, clientMetadata: input.clientMetadata)
 
         var details: CodeDeliveryDetailsType?
-        if let target = deliveryTarget(user, preferred: pool.autoVerifiedAttributes.sorted()) {
-            let code = try await issueCode(user, purpose: .signUp)
-            await sendCode(code, to: target, user: user, pool: pool, kind: "SignUp", clientId: client.id)
+        var pending: (code: String, message: OutboundMessage)?
+        if user.status == .unconfirmed, let target = deliveryTarget(user, preferred: pool.autoVerifiedAttributes.sorted()) {
+            let code = newCode()
+            let message = try await composeCodeMessage(code, to: target, user: user, pool: pool, kind: "SignUp", clientId: client.id, clientMetadata: input.clientMetadata)
+            pending = (code, message)
             details = deliveryDetails(target)
         }
-        return SignUpResponse(userConfirmed: false, codeDeliveryDetails: details, userSub: sub)
+        try await insertUser(user, pool: pool, existsMessage: "User already exists")
+        if let pending {
+            try await storeCode(pending.code, user, purpose: .signUp)
+            try await deps.delivery.enqueue(pending.message)
+        }
+        if user.status == .confirmed {
+            try await postConfirmation(user, pool: pool, source: "PostConfirmation_ConfirmSignUp", clientId: client.id, clientMetadata: input.clientMetadata) {
+                try await self.store.deleteUser(poolId: pool.id, username: username)
+            }
+        }
+        return SignUpResponse(userConfirmed: user.status == .confirmed, codeDeliveryDetails: details, userSub: sub)
+    }
+
+    /// The PreSignUp trigger: a refusal stops the sign-up; the answer may confirm the user and
+    /// verify their email or phone (which must then be present).
+    func preSignUp(_ user: inout User, pool: UserPool, client: AppClient, validationData: [AttributeType]?, clientMetadata: [String: String]?) async throws {
+        var shown = user.attributes
+        shown.removeValue(forKey: "sub")
+        guard let r = try await runTrigger(
+            .preSignUp, pool: pool, source: "PreSignUp_SignUp", userName: user.username, clientId: client.id,
+            request: [
+                "userAttributes": Self.stringMap(shown), "validationData": Self.validationMap(validationData),
+                "clientMetadata": Self.stringMap(clientMetadata),
+            ],
+            response: ["autoConfirmUser": .bool(false), "autoVerifyEmail": .bool(false), "autoVerifyPhone": .bool(false)]
+        ) else { return }
+        let confirm = try r.bool("autoConfirmUser") ?? false
+        let verifyEmail = try r.bool("autoVerifyEmail") ?? false
+        let verifyPhone = try r.bool("autoVerifyPhone") ?? false
+        if verifyEmail && (user.attributes["email"] ?? "").isEmpty || verifyPhone && (user.attributes["phone_number"] ?? "").isEmpty {
+            throw CognitoError(.invalidLambdaResponse, "Invalid lambda response: auto-verification needs the attribute to be present.")
+        }
+        if confirm { user.status = .confirmed }
+        if verifyEmail { user.attributes["email_verified"] = "true" }
+        if verifyPhone { user.attributes["phone_number_verified"] = "true" }
+        Self.reindex(&user, pool: pool)
+    }
+
+    /// The PostConfirmation trigger for a user whose change is already saved; if it fails, `undo`
+    /// puts things back and the error goes to the caller.
+    func postConfirmation(
+        _ user: User, pool: UserPool, source: String, clientId: String?, clientMetadata: [String: String]?,
+        undo: @Sendable () async throws -> Void
+    ) async throws {
+        do {
+            _ = try await runTrigger(
+                .postConfirmation, pool: pool, source: source, userName: user.username, clientId: clientId,
+                request: ["userAttributes": triggerAttributes(user, pool: pool), "clientMetadata": Self.stringMap(clientMetadata)]
+            )
+        } catch {
+            try? await undo()
+            throw error
+        }
     }
 
     public func confirmSignUp(_ input: ConfirmSignUpRequest, _ ctx: CallContext) async throws -> ConfirmSignUpResponse {
@@ -39,23 +94,31 @@ extension Cognate {
         if user.status != .unconfirmed {
             throw CognitoError(.notAuthorized, "User cannot be confirmed. Current status is \(user.status.rawValue)")
         }
-        try await consumeCode(input.confirmationCode, user: user, purpose: .signUp)
-        try await confirm(user, pool: pool, forceAlias: input.forceAliasCreation ?? false)
+        try await checkCode(input.confirmationCode, user: user, purpose: .signUp)
+        let confirmed = try await confirm(user, pool: pool, forceAlias: input.forceAliasCreation ?? false)
+        try await postConfirmation(confirmed, pool: pool, source: "PostConfirmation_ConfirmSignUp", clientId: client.id, clientMetadata: input.clientMetadata) {
+            try await self.updateUser(pool, user) { u in
+                u.status = user.status
+                for k in ["email_verified", "phone_number_verified"] { u.attributes[k] = user.attributes[k] }
+            }
+        }
+        try await store.deleteCode(poolId: pool.id, username: user.username, purpose: .signUp)
         return ConfirmSignUpResponse()
     }
 
     /// Marks a user confirmed and the attribute its code went to verified.
-    func confirm(_ user: User, pool: UserPool, forceAlias: Bool) async throws {
+    @discardableResult
+    func confirm(_ user: User, pool: UserPool, forceAlias: Bool) async throws -> User {
         let verified = deliveryTarget(user, preferred: pool.autoVerifiedAttributes.sorted())?.attribute
         let change: @Sendable (inout User) throws -> Void = { u in
             u.status = .confirmed
             if let verified { u.attributes[verified + "_verified"] = "true" }
         }
         do {
-            try await updateUser(pool, user, change)
+            return try await updateUser(pool, user, change)
         } catch let e as CognitoError where e.code == .aliasExists && forceAlias && verified != nil {
             try await releaseAlias(verified!, value: user.attributes[verified!]!, pool: pool)
-            try await updateUser(pool, user, change)
+            return try await updateUser(pool, user, change)
         }
     }
 
@@ -77,25 +140,28 @@ extension Cognate {
         guard let target = deliveryTarget(user, preferred: pool.autoVerifiedAttributes.sorted()) else {
             throw CognitoError.invalidParameter("Auto verification not turned on.")
         }
-        let code = try await issueCode(user, purpose: .signUp)
-        await sendCode(code, to: target, user: user, pool: pool, kind: "ResendCode", clientId: client.id)
+        try await sendNewCode(user, purpose: .signUp, to: target, pool: pool, kind: "ResendCode", clientId: client.id, clientMetadata: input.clientMetadata)
         return ResendConfirmationCodeResponse(codeDeliveryDetails: deliveryDetails(target))
     }
 
     public func forgotPassword(_ input: ForgotPasswordRequest, _ ctx: CallContext) async throws -> ForgotPasswordResponse {
         let (client, pool) = try await requireClientAndPool(input.clientId)
         try checkSecretHash(client, username: input.username, given: input.secretHash)
-        guard let user = try await findUser(pool, input.username) else {
+        var found = try await findUser(pool, input.username)
+        if found == nil {
+            found = try await migrateUser(input.username, password: nil, pool: pool, client: client, clientMetadata: input.clientMetadata)
+        }
+        guard let user = found else {
             if client.preventUserExistenceErrors { return ForgotPasswordResponse(codeDeliveryDetails: simulatedDelivery(input.username)) }
             throw CognitoError.userNotFound
         }
         if !user.enabled { throw CognitoError.userDisabled }
-        let target = try await sendRecoveryCode(user, pool: pool, kind: "ForgotPassword", clientId: client.id)
+        let target = try await sendRecoveryCode(user, pool: pool, kind: "ForgotPassword", clientId: client.id, clientMetadata: input.clientMetadata)
         return ForgotPasswordResponse(codeDeliveryDetails: deliveryDetails(target))
     }
 
     /// Sends a password-reset code to the first verified recovery medium.
-    func sendRecoveryCode(_ user: User, pool: UserPool, kind: String, clientId: String?) async throws -> (attribute: String, medium: String, destination: String) {
+    func sendRecoveryCode(_ user: User, pool: UserPool, kind: String, clientId: String?, clientMetadata: [String: String]?) async throws -> DeliveryTarget {
         let order = (pool.type.accountRecoverySetting?.recoveryMechanisms ?? [])
             .sorted { $0.priority < $1.priority }
             .compactMap { m -> String? in
@@ -109,8 +175,7 @@ extension Cognate {
         guard let target = deliveryTarget(user, preferred: preferred) else {
             throw CognitoError.invalidParameter("Cannot reset password for the user as there is no registered/verified email or phone_number")
         }
-        let code = try await issueCode(user, purpose: .forgotPassword)
-        await sendCode(code, to: target, user: user, pool: pool, kind: kind, clientId: clientId)
+        try await sendNewCode(user, purpose: .forgotPassword, to: target, pool: pool, kind: kind, clientId: clientId, clientMetadata: clientMetadata)
         return target
     }
 
@@ -121,12 +186,19 @@ extension Cognate {
             throw client.preventUserExistenceErrors ? CognitoError.codeMismatch : CognitoError.userNotFound
         }
         try checkPolicy(input.password, pool: pool)
-        try await consumeCode(input.confirmationCode, user: user, purpose: .forgotPassword)
+        try await checkCode(input.confirmationCode, user: user, purpose: .forgotPassword)
         let record = try await passwordRecord(input.password, pool: pool, username: user.username, temporary: false)
-        try await updateUser(pool, user) { u in
+        let updated = try await updateUser(pool, user) { u in
             u.password = record
             if u.status == .resetRequired || u.status == .forceChangePassword { u.status = .confirmed }
         }
+        try await postConfirmation(updated, pool: pool, source: "PostConfirmation_ConfirmForgotPassword", clientId: client.id, clientMetadata: input.clientMetadata) {
+            try await self.updateUser(pool, user) { u in
+                u.password = user.password
+                u.status = user.status
+            }
+        }
+        try await store.deleteCode(poolId: pool.id, username: user.username, purpose: .forgotPassword)
         return ConfirmForgotPasswordResponse()
     }
 

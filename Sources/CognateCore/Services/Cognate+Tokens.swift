@@ -36,7 +36,7 @@ extension Cognate {
     /// when `openid` was granted.
     func issueTokens(
         user: User, pool: UserPool, client: AppClient, authTime: Double, family: RefreshTokenRecord? = nil,
-        scopes: [String] = [Cognate.adminScope], oauth: OAuthIssue? = nil
+        scopes: [String] = [Cognate.adminScope], oauth: OAuthIssue? = nil, source: String? = nil, clientMetadata: [String: String]? = nil
     ) async throws -> AuthenticationResultType {
         let t = now
         let iat = Int(t)
@@ -65,6 +65,10 @@ extension Cognate {
             "exp": .int(iat + client.accessTokenSeconds), "jti": .string(deps.random.uuid()), "username": .string(user.username),
         ]
         if !groups.isEmpty { access["cognito:groups"] = .array(groups.map { .string($0) }) }
+        try await preTokenGeneration(
+            &id, &access, user: user, pool: pool, client: client, groups: groups, scopes: scopes,
+            source: source ?? (oauth != nil ? "TokenGeneration_HostedAuth" : "TokenGeneration_Authentication"), clientMetadata: clientMetadata
+        )
         if isOAuth { access["version"] = .int(2) }
 
         let idKey = try await key(.idToken, pool), accessKey = try await key(.accessToken, pool)

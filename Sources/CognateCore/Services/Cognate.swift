@@ -32,6 +32,8 @@ public struct Dependencies: Sendable {
     public var signing: any TokenSigning
     public var srp: any SRPEngine
     public var delivery: any MessageDelivery
+    /// Carries trigger events to the pool's functions (webhooks).
+    public var triggers: any Triggers
     /// Where modexps and RSA operations run.
     public var compute: any ComputeExecutor
     public var config: CoreConfig
@@ -39,7 +41,8 @@ public struct Dependencies: Sendable {
     public init(
         store: any CognateStorage, random: any RandomSource, time: any TimeSource, digests: any Digests,
         atRest: any SecretBox, sessions: any SecretBox, codeHashKey: [UInt8], signing: any TokenSigning,
-        srp: any SRPEngine, delivery: any MessageDelivery, compute: any ComputeExecutor = InlineCompute(), config: CoreConfig
+        srp: any SRPEngine, delivery: any MessageDelivery, compute: any ComputeExecutor = InlineCompute(), config: CoreConfig,
+        triggers: any Triggers = NoTriggers()
     ) {
         self.store = store
         self.random = random
@@ -51,6 +54,7 @@ public struct Dependencies: Sendable {
         self.signing = signing
         self.srp = srp
         self.delivery = delivery
+        self.triggers = triggers
         self.compute = compute
         self.config = config
     }

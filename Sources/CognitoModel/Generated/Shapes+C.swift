@@ -1332,7 +1332,7 @@ public struct CustomEmailLambdaVersionConfigType: ModelShape {
 
     public func validate(path: String, into errors: inout [ValidationError]) {
         ModelConstraints.customEmailSenderLambdaVersionType.check(self.lambdaVersion, path, "lambdaVersion", into: &errors)
-        ModelConstraints.arnType.check(self.lambdaArn, path, "lambdaArn", into: &errors)
+        ModelConstraints.lambdaTarget.check(self.lambdaArn, path, "lambdaArn", into: &errors)
     }
 }
 
@@ -1353,6 +1353,6 @@ public struct CustomSMSLambdaVersionConfigType: ModelShape {
 
     public func validate(path: String, into errors: inout [ValidationError]) {
         ModelConstraints.customSMSSenderLambdaVersionType.check(self.lambdaVersion, path, "lambdaVersion", into: &errors)
-        ModelConstraints.arnType.check(self.lambdaArn, path, "lambdaArn", into: &errors)
+        ModelConstraints.lambdaTarget.check(self.lambdaArn, path, "lambdaArn", into: &errors)
     }
 }

@@ -310,34 +310,34 @@ public struct LambdaConfigType: ModelShape {
 
     public func validate(path: String, into errors: inout [ValidationError]) {
         if let v = preSignUp {
-            ModelConstraints.arnType.check(v, path, "preSignUp", into: &errors)
+            ModelConstraints.lambdaTarget.check(v, path, "preSignUp", into: &errors)
         }
         if let v = customMessage {
-            ModelConstraints.arnType.check(v, path, "customMessage", into: &errors)
+            ModelConstraints.lambdaTarget.check(v, path, "customMessage", into: &errors)
         }
         if let v = postConfirmation {
-            ModelConstraints.arnType.check(v, path, "postConfirmation", into: &errors)
+            ModelConstraints.lambdaTarget.check(v, path, "postConfirmation", into: &errors)
         }
         if let v = preAuthentication {
-            ModelConstraints.arnType.check(v, path, "preAuthentication", into: &errors)
+            ModelConstraints.lambdaTarget.check(v, path, "preAuthentication", into: &errors)
         }
         if let v = postAuthentication {
-            ModelConstraints.arnType.check(v, path, "postAuthentication", into: &errors)
+            ModelConstraints.lambdaTarget.check(v, path, "postAuthentication", into: &errors)
         }
         if let v = defineAuthChallenge {
-            ModelConstraints.arnType.check(v, path, "defineAuthChallenge", into: &errors)
+            ModelConstraints.lambdaTarget.check(v, path, "defineAuthChallenge", into: &errors)
         }
         if let v = createAuthChallenge {
-            ModelConstraints.arnType.check(v, path, "createAuthChallenge", into: &errors)
+            ModelConstraints.lambdaTarget.check(v, path, "createAuthChallenge", into: &errors)
         }
         if let v = verifyAuthChallengeResponse {
-            ModelConstraints.arnType.check(v, path, "verifyAuthChallengeResponse", into: &errors)
+            ModelConstraints.lambdaTarget.check(v, path, "verifyAuthChallengeResponse", into: &errors)
         }
         if let v = preTokenGeneration {
-            ModelConstraints.arnType.check(v, path, "preTokenGeneration", into: &errors)
+            ModelConstraints.lambdaTarget.check(v, path, "preTokenGeneration", into: &errors)
         }
         if let v = userMigration {
-            ModelConstraints.arnType.check(v, path, "userMigration", into: &errors)
+            ModelConstraints.lambdaTarget.check(v, path, "userMigration", into: &errors)
         }
         if let v = preTokenGenerationConfig {
             v.validate(path: ModelValidation.join(path, "preTokenGenerationConfig"), into: &errors)

@@ -289,7 +289,7 @@ public struct PreTokenGenerationVersionConfigType: ModelShape {
 
     public func validate(path: String, into errors: inout [ValidationError]) {
         ModelConstraints.preTokenGenerationLambdaVersionType.check(self.lambdaVersion, path, "lambdaVersion", into: &errors)
-        ModelConstraints.arnType.check(self.lambdaArn, path, "lambdaArn", into: &errors)
+        ModelConstraints.lambdaTarget.check(self.lambdaArn, path, "lambdaArn", into: &errors)
     }
 }
 
