@@ -25,13 +25,7 @@ extension SQLStore: DomainStore {
     }
 
     public func updateDomain(_ name: String, _ body: @escaping @Sendable (inout PoolDomain) throws -> Void) async throws -> PoolDomain {
-        try await db.write { tx in
-            guard let row = try tx.query("SELECT data FROM domains WHERE domain = ?", [.text(name)]).first else { throw StoreConflict.notFound }
-            var d = try Self.decode(PoolDomain.self, row)
-            try body(&d)
-            try tx.query("UPDATE domains SET data = ? WHERE domain = ?", [try Self.encode(d), .text(name)])
-            return d
-        }
+        try await updateDocument(PoolDomain.self, table: "domains", key: "domain = ?", [.text(name)], body)
     }
 
     public func deleteDomain(_ name: String) async throws {
@@ -57,16 +51,7 @@ extension SQLStore: ResourceServerStore {
     }
 
     public func updateResourceServer(poolId: String, identifier: String, _ body: @escaping @Sendable (inout ResourceServerType) throws -> Void) async throws -> ResourceServerType {
-        try await db.write { tx in
-            let key: [SQLValue] = [.text(poolId), .text(identifier)]
-            guard let row = try tx.query("SELECT data FROM resource_servers WHERE pool_id = ? AND identifier = ?", key).first else {
-                throw StoreConflict.notFound
-            }
-            var s = try Self.decode(ResourceServerType.self, row)
-            try body(&s)
-            try tx.query("UPDATE resource_servers SET data = ? WHERE pool_id = ? AND identifier = ?", [try Self.encode(s)] + key)
-            return s
-        }
+        try await updateDocument(ResourceServerType.self, table: "resource_servers", key: "pool_id = ? AND identifier = ?", [.text(poolId), .text(identifier)], body)
     }
 
     public func deleteResourceServer(poolId: String, identifier: String) async throws {

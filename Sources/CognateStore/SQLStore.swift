@@ -30,6 +30,21 @@ public final class SQLStore: Sendable {
         return try JSONDecoder().decode(T.self, from: Data(bytes))
     }
 
+    /// Read-modify-write of one JSON document inside the writer's transaction: `body` sees the
+    /// stored value, the result is written back; `StoreConflict.notFound` when the row is gone.
+    /// `key` is the WHERE clause that `binds` fill, e.g. "pool_id = ? AND name = ?".
+    func updateDocument<T: Codable & Sendable>(
+        _ type: T.Type, table: String, key: String, _ binds: [SQLValue], _ body: @escaping @Sendable (inout T) throws -> Void
+    ) async throws -> T {
+        try await db.write { tx in
+            guard let row = try tx.query("SELECT data FROM \(table) WHERE \(key)", binds).first else { throw StoreConflict.notFound }
+            var value = try Self.decode(T.self, row)
+            try body(&value)
+            try tx.query("UPDATE \(table) SET data = ? WHERE \(key)", [try Self.encode(value)] + binds)
+            return value
+        }
+    }
+
     func readOne<T: Decodable>(_ type: T.Type, _ sql: String, _ binds: [SQLValue]) throws -> T? {
         try db.read { tx in try tx.query(sql, binds).first.map { try Self.decode(T.self, $0) } }
     }
@@ -64,13 +79,7 @@ extension SQLStore: PoolStore {
     }
 
     public func updatePool(id: String, _ body: @escaping @Sendable (inout UserPool) throws -> Void) async throws -> UserPool {
-                try await db.write { tx in
-            guard let row = try tx.query("SELECT data FROM pools WHERE id = ?", [.text(id)]).first else { throw StoreConflict.notFound }
-            var pool = try Self.decode(UserPool.self, row)
-            try body(&pool)
-            try tx.query("UPDATE pools SET data = ? WHERE id = ?", [try Self.encode(pool), .text(id)])
-            return pool
-        }
+        try await updateDocument(UserPool.self, table: "pools", key: "id = ?", [.text(id)], body)
     }
 
     public func deletePool(id: String) async throws {
@@ -113,13 +122,7 @@ extension SQLStore: ClientStore {
     }
 
     public func updateClient(id: String, _ body: @escaping @Sendable (inout AppClient) throws -> Void) async throws -> AppClient {
-                try await db.write { tx in
-            guard let row = try tx.query("SELECT data FROM clients WHERE id = ?", [.text(id)]).first else { throw StoreConflict.notFound }
-            var client = try Self.decode(AppClient.self, row)
-            try body(&client)
-            try tx.query("UPDATE clients SET data = ? WHERE id = ?", [try Self.encode(client), .text(id)])
-            return client
-        }
+        try await updateDocument(AppClient.self, table: "clients", key: "id = ?", [.text(id)], body)
     }
 
     public func deleteClient(id: String) async throws {
@@ -278,15 +281,7 @@ extension SQLStore: GroupStore {
     }
 
     public func updateGroup(poolId: String, name: String, _ body: @escaping @Sendable (inout GroupType) throws -> Void) async throws -> GroupType {
-                try await db.write { tx in
-            guard let row = try tx.query("SELECT data FROM user_groups WHERE pool_id = ? AND name = ?", [.text(poolId), .text(name)]).first else {
-                throw StoreConflict.notFound
-            }
-            var group = try Self.decode(GroupType.self, row)
-            try body(&group)
-            try tx.query("UPDATE user_groups SET data = ? WHERE pool_id = ? AND name = ?", [try Self.encode(group), .text(poolId), .text(name)])
-            return group
-        }
+        try await updateDocument(GroupType.self, table: "user_groups", key: "pool_id = ? AND name = ?", [.text(poolId), .text(name)], body)
     }
 
     public func deleteGroup(poolId: String, name: String) async throws {
