@@ -62,6 +62,9 @@ final class SQLiteConnection {
         sqlite3_close_v2(db)
     }
 
+    /// False once SQLite has ended the open transaction (or none is open).
+    var inTransaction: Bool { sqlite3_get_autocommit(db) == 0 }
+
     func execute(_ sql: String) throws {
         var err: UnsafeMutablePointer<CChar>?
         let rc = sqlite3_exec(db, sql, nil, nil, &err)

@@ -17,11 +17,18 @@ extension SQLiteConnection: SQLTransaction {}
 /// Writes run on one serial queue (SQLite has one writer anyway, and fsync must not block the
 /// cooperative pool); reads run inline on a small pool of connections, which WAL lets proceed
 /// beside the writer.
+///
+/// Writes that arrive while the writer is busy commit together (group commit): each runs in its
+/// own savepoint inside one transaction, so one write failing undoes only itself, and the batch
+/// pays one fsync. Nobody is answered before the commit that holds their write is durable.
 public final class SQLiteDatabase: Sendable {
     private let writer: Locked
     private let readers: [Locked]
     private let next = Atomic<Int>(0)
     private let queue = DispatchQueue(label: "cognate.sqlite.writer")
+    private let pending = Mutex<[WriteJob]>([])
+    /// Commits that carried more than one write (tests check the batching really happens).
+    let sharedCommits = Atomic<Int>(0)
 
     /// `path` may be ":memory:" for a private in-memory database (tests).
     public init(path: String, readers readerCount: Int = 4) throws {
@@ -43,14 +50,96 @@ public final class SQLiteDatabase: Sendable {
         }
     }
 
-    /// Runs `body` in an immediate transaction on the writer; rolls back if it throws.
+    /// Runs `body` in an immediate transaction on the writer (possibly shared with other writes,
+    /// each in its own savepoint); undoes it if it throws. Returns once the commit is durable.
     @discardableResult
     public func write<T: Sendable>(_ body: @escaping @Sendable (any SQLTransaction) throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { (cont: CheckedContinuation<T, any Error>) in
-            queue.async {
-                cont.resume(with: Result { try self.writeNow(body) })
+            let job = WriteJob(
+                run: { conn in
+                    let value = try body(conn)
+                    return { commitError in
+                        if let commitError { cont.resume(throwing: commitError) } else { cont.resume(returning: value) }
+                    }
+                },
+                fail: { cont.resume(throwing: $0) }
+            )
+            let first = pending.withLock { jobs in
+                jobs.append(job)
+                return jobs.count == 1
+            }
+            // One drain per batch: later arrivals join the pending list until the drain takes it.
+            if first { queue.async { self.drain() } }
+        }
+    }
+
+    /// Commits everything pending in one transaction.
+    private func drain() {
+        let jobs = pending.withLock { jobs in
+            var taken: [WriteJob] = []
+            swap(&taken, &jobs)
+            return taken
+        }
+        guard !jobs.isEmpty else { return }
+        writer.with { conn in
+            if jobs.count > 1, Self.commitBatch(jobs, conn) {
+                sharedCommits.add(1, ordering: .relaxed)
+            } else {
+                // Alone, or the batch could not commit as a whole (the transaction was lost
+                // mid-way and everything was rolled back): each write on its own, as if unbatched.
+                for job in jobs { Self.commitAlone(job, conn) }
             }
         }
+    }
+
+    private static func commitAlone(_ job: WriteJob, _ conn: SQLiteConnection) {
+        let complete: WriteJob.Complete
+        do {
+            try conn.query("BEGIN IMMEDIATE")
+            do {
+                complete = try job.run(conn)
+                try conn.query("COMMIT")
+            } catch {
+                try? conn.execute("ROLLBACK")
+                throw error
+            }
+        } catch {
+            job.fail(error)
+            return
+        }
+        complete(nil)
+    }
+
+    /// One transaction, one savepoint per job. Returns false, having rolled everything back and
+    /// answered no one, when the transaction itself broke; the caller then retries one by one.
+    private static func commitBatch(_ jobs: [WriteJob], _ conn: SQLiteConnection) -> Bool {
+        var outcomes: [(WriteJob, WriteJob.Complete?, (any Error)?)] = []
+        outcomes.reserveCapacity(jobs.count)
+        do {
+            try conn.query("BEGIN IMMEDIATE")
+            for job in jobs {
+                try conn.query("SAVEPOINT w")
+                do {
+                    let complete = try job.run(conn)
+                    try conn.query("RELEASE w")
+                    outcomes.append((job, complete, nil))
+                } catch {
+                    // Some errors (I/O, full disk) end the whole transaction, not the statement.
+                    guard conn.inTransaction else { throw error }
+                    try conn.query("ROLLBACK TO w")
+                    try conn.query("RELEASE w")
+                    outcomes.append((job, nil, error))
+                }
+            }
+            try conn.query("COMMIT")
+        } catch {
+            try? conn.execute("ROLLBACK")
+            return false
+        }
+        for (job, complete, error) in outcomes {
+            if let complete { complete(nil) } else { job.fail(error!) }
+        }
+        return true
     }
 
     /// Synchronous write, for migrations at start-up.
@@ -89,4 +178,12 @@ private final class Locked: @unchecked Sendable {
         defer { lock.unlock() }
         return try body(connection)
     }
+}
+
+/// A queued write: `run` applies it inside the open transaction and returns how to answer once
+/// the commit's fate is known; `fail` answers a write that threw or never ran.
+private struct WriteJob: Sendable {
+    typealias Complete = @Sendable (_ commitError: (any Error)?) -> Void
+    let run: @Sendable (SQLiteConnection) throws -> Complete
+    let fail: @Sendable (any Error) -> Void
 }

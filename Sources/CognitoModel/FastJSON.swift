@@ -10,25 +10,48 @@ public protocol FastJSONEncodable {
     func fastJSON() -> [UInt8]?
 }
 
-/// Appends JSON as JSONEncoder writes it (strings escaped the same way, '/' included).
+/// Appends JSON as JSONEncoder writes it (strings escaped the same way, '/' included unless
+/// `escapeSlashes` is off, as JWTs are written).
 public struct JSONWriter {
     public var bytes: [UInt8] = []
     var first = true
+    let escapeSlashes: Bool
 
-    public init(capacity: Int = 256) { bytes.reserveCapacity(capacity) }
+    public init(capacity: Int = 256, escapeSlashes: Bool = true) {
+        bytes.reserveCapacity(capacity)
+        self.escapeSlashes = escapeSlashes
+    }
 
-    mutating func beginObject() { bytes.append(UInt8(ascii: "{")); first = true }
-    mutating func endObject() { bytes.append(UInt8(ascii: "}")); first = false }
-    mutating func beginArray() { bytes.append(UInt8(ascii: "[")); first = true }
-    mutating func endArray() { bytes.append(UInt8(ascii: "]")); first = false }
+    public mutating func beginObject() { bytes.append(UInt8(ascii: "{")); first = true }
+    public mutating func endObject() { bytes.append(UInt8(ascii: "}")); first = false }
+    public mutating func beginArray() { bytes.append(UInt8(ascii: "[")); first = true }
+    public mutating func endArray() { bytes.append(UInt8(ascii: "]")); first = false }
+
+    /// A member name known only at run time.
+    public mutating func key(_ k: String) {
+        next()
+        string(k)
+        bytes.append(UInt8(ascii: ":"))
+        first = true
+    }
+
+    public mutating func int(_ i: Int) {
+        bytes.append(contentsOf: String(i).utf8)
+        first = false
+    }
+
+    public mutating func null() {
+        bytes.append(contentsOf: [0x6E, 0x75, 0x6C, 0x6C])
+        first = false
+    }
 
     /// Separator before an element or member.
-    mutating func next() {
+    public mutating func next() {
         if !first { bytes.append(UInt8(ascii: ",")) }
         first = false
     }
 
-    mutating func key(_ k: StaticString) {
+    public mutating func key(_ k: StaticString) {
         next()
         bytes.append(UInt8(ascii: "\""))
         bytes.append(contentsOf: UnsafeBufferPointer(start: k.utf8Start, count: k.utf8CodeUnitCount))
@@ -36,7 +59,7 @@ public struct JSONWriter {
         first = true
     }
 
-    mutating func string(_ s: String) {
+    public mutating func string(_ s: String) {
         var s = s
         bytes.append(UInt8(ascii: "\""))
         s.withUTF8 { u in
@@ -46,7 +69,7 @@ public struct JSONWriter {
                 switch c {
                 case UInt8(ascii: "\""): escape = [0x5C, 0x22]
                 case UInt8(ascii: "\\"): escape = [0x5C, 0x5C]
-                case UInt8(ascii: "/"): escape = [0x5C, 0x2F]
+                case UInt8(ascii: "/"): escape = escapeSlashes ? [0x5C, 0x2F] : nil
                 case 0x08: escape = [0x5C, UInt8(ascii: "b")]
                 case 0x0C: escape = [0x5C, UInt8(ascii: "f")]
                 case 0x0A: escape = [0x5C, UInt8(ascii: "n")]
@@ -70,14 +93,14 @@ public struct JSONWriter {
     }
 
     /// False for NaN and infinities, which JSON cannot hold (JSONEncoder throws for them).
-    mutating func number(_ d: Double) -> Bool {
+    public mutating func number(_ d: Double) -> Bool {
         guard d.isFinite else { return false }
         bytes.append(contentsOf: Array(d.description.utf8))
         first = false
         return true
     }
 
-    mutating func bool(_ b: Bool) {
+    public mutating func bool(_ b: Bool) {
         bytes.append(contentsOf: Array((b ? "true" : "false").utf8))
         first = false
     }
@@ -160,5 +183,73 @@ extension AdminGetUserResponse: FastJSONEncodable {
                             modified: userLastModifiedDate, enabled: enabled, status: userStatus) else { return nil }
         w.endObject()
         return w.bytes
+    }
+}
+
+// The sign-in responses: every InitiateAuth and RespondToAuthChallenge answers with one.
+extension JSONWriter {
+    mutating func authStep(
+        challengeName: String?, session: String?, challengeParameters: [String: String]?, result: AuthenticationResultType?, available: [String]?
+    ) -> [UInt8]? {
+        beginObject()
+        if let challengeName { key("ChallengeName"); string(challengeName) }
+        if let session { key("Session"); string(session) }
+        if let challengeParameters {
+            key("ChallengeParameters")
+            beginObject()
+            for (k, v) in challengeParameters { key(k); string(v) }
+            endObject()
+        }
+        if let result {
+            guard result.newDeviceMetadata == nil else { return nil }
+            key("AuthenticationResult")
+            beginObject()
+            if let v = result.accessToken { key("AccessToken"); string(v) }
+            if let v = result.expiresIn { key("ExpiresIn"); int(v) }
+            if let v = result.tokenType { key("TokenType"); string(v) }
+            if let v = result.refreshToken { key("RefreshToken"); string(v) }
+            if let v = result.idToken { key("IdToken"); string(v) }
+            endObject()
+        }
+        if let available {
+            key("AvailableChallenges")
+            beginArray()
+            for c in available { next(); string(c) }
+            endArray()
+        }
+        endObject()
+        return bytes
+    }
+}
+
+extension InitiateAuthResponse: FastJSONEncodable {
+    public func fastJSON() -> [UInt8]? {
+        var w = JSONWriter(capacity: 4096)
+        return w.authStep(challengeName: challengeName, session: session, challengeParameters: challengeParameters,
+                          result: authenticationResult, available: availableChallenges)
+    }
+}
+
+extension AdminInitiateAuthResponse: FastJSONEncodable {
+    public func fastJSON() -> [UInt8]? {
+        var w = JSONWriter(capacity: 4096)
+        return w.authStep(challengeName: challengeName, session: session, challengeParameters: challengeParameters,
+                          result: authenticationResult, available: availableChallenges)
+    }
+}
+
+extension RespondToAuthChallengeResponse: FastJSONEncodable {
+    public func fastJSON() -> [UInt8]? {
+        var w = JSONWriter(capacity: 4096)
+        return w.authStep(challengeName: challengeName, session: session, challengeParameters: challengeParameters,
+                          result: authenticationResult, available: availableChallenges)
+    }
+}
+
+extension AdminRespondToAuthChallengeResponse: FastJSONEncodable {
+    public func fastJSON() -> [UInt8]? {
+        var w = JSONWriter(capacity: 4096)
+        return w.authStep(challengeName: challengeName, session: session, challengeParameters: challengeParameters,
+                          result: authenticationResult, available: availableChallenges)
     }
 }

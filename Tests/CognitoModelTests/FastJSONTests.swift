@@ -39,12 +39,31 @@ import Testing
         #expect(GetUserResponse(username: "x", userAttributes: [], preferredMfaSetting: "SMS_MFA").fastJSON() == nil)
     }
 
+    @Test func signInResponses() throws {
+        let tokens = AuthenticationResultType(accessToken: "eyJ.a/b.c", expiresIn: 3600, tokenType: "Bearer", refreshToken: "r+/=", idToken: "eyJ.i.d")
+        let params = ["SALT": "0a1b", "SRP_B": "ff", "SECRET_BLOCK": "x/y+z=", "USERNAME": "a\"b", "USER_ID_FOR_SRP": "é😀"]
+        try same(InitiateAuthResponse(authenticationResult: tokens))
+        try same(InitiateAuthResponse(challengeName: "PASSWORD_VERIFIER", challengeParameters: params))
+        try same(InitiateAuthResponse(challengeName: "EMAIL_OTP", session: "s", challengeParameters: [:], availableChallenges: ["A", "B"]))
+        try same(AdminInitiateAuthResponse(challengeName: "NEW_PASSWORD_REQUIRED", session: "s/1", challengeParameters: params))
+        try same(RespondToAuthChallengeResponse(challengeParameters: [:], authenticationResult: tokens))
+        try same(AdminRespondToAuthChallengeResponse(authenticationResult: AuthenticationResultType(accessToken: "a", expiresIn: 1)))
+        try same(RespondToAuthChallengeResponse())
+        #expect(InitiateAuthResponse(authenticationResult: AuthenticationResultType(newDeviceMetadata: NewDeviceMetadataType(deviceKey: "k"))).fastJSON() == nil)
+    }
+
     /// A regenerated model with more members must teach the writers about them.
     @Test func knowsEveryMember() {
         #expect(Mirror(reflecting: ListUsersResponse()).children.map(\.label) == ["users", "paginationToken"])
         #expect(Mirror(reflecting: UserType()).children.map(\.label) == ["username", "attributes", "userCreateDate", "userLastModifiedDate", "enabled", "userStatus", "mfaOptions"])
         #expect(Mirror(reflecting: AttributeType(name: "n")).children.map(\.label) == ["name", "value"])
         #expect(Mirror(reflecting: GetUserResponse(username: "u", userAttributes: [])).children.map(\.label) == ["username", "userAttributes", "mfaOptions", "preferredMfaSetting", "userMFASettingList"])
+        let step = ["challengeName", "session", "challengeParameters", "authenticationResult", "availableChallenges"]
+        #expect(Mirror(reflecting: InitiateAuthResponse()).children.map(\.label) == step)
+        #expect(Mirror(reflecting: AdminInitiateAuthResponse()).children.map(\.label) == step)
+        #expect(Mirror(reflecting: RespondToAuthChallengeResponse()).children.map(\.label) == step)
+        #expect(Mirror(reflecting: AdminRespondToAuthChallengeResponse()).children.map(\.label) == step)
+        #expect(Mirror(reflecting: AuthenticationResultType()).children.map(\.label) == ["accessToken", "expiresIn", "tokenType", "refreshToken", "idToken", "newDeviceMetadata"])
         #expect(Mirror(reflecting: AdminGetUserResponse(username: "u")).children.map(\.label) == ["username", "userAttributes", "userCreateDate", "userLastModifiedDate", "enabled", "userStatus", "mfaOptions", "preferredMfaSetting", "userMFASettingList"])
     }
 }

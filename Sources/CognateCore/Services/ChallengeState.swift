@@ -3,7 +3,7 @@ import Foundation
 /// What a challenge needs to remember between InitiateAuth and RespondToAuthChallenge. It is
 /// sealed into the Session string (or SRP's SECRET_BLOCK) with the deployment's session key, so
 /// any node can answer a challenge another node issued, and nobody can forge or read it.
-struct ChallengeState: Codable, Sendable {
+struct ChallengeState: Sendable {
     var kind: String
     var poolId: String
     var clientId: String
@@ -37,15 +37,15 @@ extension Cognate {
     static let sessionAAD = Array("cognate-session-v1".utf8)
 
     func seal(_ state: ChallengeState) throws -> String {
-        let json = try JSONEncoder().encode(state)
-        return Base64.encode(try deps.sessions.seal([UInt8](json), aad: Self.sessionAAD))
+        guard let json = state.json.compactJSON() else { throw CognitoError(.internalError, "A challenge could not be sealed.") }
+        return Base64.encode(try deps.sessions.seal(json, aad: Self.sessionAAD))
     }
 
     /// Opens a sealed challenge; any failure reads as `failure`.
     func open(_ text: String, kind: String, client: AppClient, failure: CognitoError) throws -> ChallengeState {
         guard let box = Base64.decode(text),
               let plain = try? deps.sessions.open(box, aad: Self.sessionAAD),
-              let state = try? JSONDecoder().decode(ChallengeState.self, from: Data(plain)),
+              let value = JSONValue.parse(plain), let state = ChallengeState(json: value),
               state.kind == kind, state.clientId == client.id, state.poolId == client.poolId
         else { throw failure }
         guard state.expiresAt > now else { throw failure }
@@ -56,5 +56,53 @@ extension Cognate {
     func spend(_ state: ChallengeState, failure: CognitoError) async throws {
         let id = deps.digests.sha256(Array(("challenge:" + state.nonce).utf8))
         guard try await store.consumeOnce(id: id, expiresAt: state.expiresAt) else { throw failure }
+    }
+}
+
+// Sealed state is written and read through JSONValue: JSONEncoder and JSONDecoder cost more
+// than the rest of a challenge's bookkeeping. Same member names as the Codable form.
+extension ChallengeState {
+    var json: JSONValue {
+        var o: [String: JSONValue] = [
+            "kind": .string(kind), "poolId": .string(poolId), "clientId": .string(clientId), "username": .string(username),
+            "expiresAt": .number(expiresAt), "nonce": .string(nonce),
+        ]
+        if let srpA { o["srpA"] = .string(srpA) }
+        if let srpB { o["srpB"] = .string(srpB) }
+        if let srpSecret { o["srpSecret"] = .string(srpSecret) }
+        if let simulated { o["simulated"] = .bool(simulated) }
+        if let customSession { o["customSession"] = .array(customSession.map(\.json)) }
+        if let privateParameters { o["privateParameters"] = .object(privateParameters.mapValues { .string($0) }) }
+        if let challengeMetadata { o["challengeMetadata"] = .string(challengeMetadata) }
+        return .object(o)
+    }
+
+    init?(json: JSONValue) {
+        guard case .object(let o) = json,
+              let kind = o["kind"]?.stringValue, let poolId = o["poolId"]?.stringValue, let clientId = o["clientId"]?.stringValue,
+              let username = o["username"]?.stringValue, let expiresAt = o["expiresAt"]?.doubleValue, let nonce = o["nonce"]?.stringValue
+        else { return nil }
+        self.init(kind: kind, poolId: poolId, clientId: clientId, username: username, expiresAt: expiresAt, nonce: nonce)
+        srpA = o["srpA"]?.stringValue
+        srpB = o["srpB"]?.stringValue
+        srpSecret = o["srpSecret"]?.stringValue
+        if case .bool(let b)? = o["simulated"] { simulated = b }
+        if case .array(let items)? = o["customSession"] {
+            var session: [CustomChallengeResult] = []
+            for item in items {
+                guard case .object(let c) = item, let name = c["challengeName"]?.stringValue, case .bool(let result)? = c["challengeResult"] else { return nil }
+                session.append(CustomChallengeResult(challengeName: name, challengeResult: result, challengeMetadata: c["challengeMetadata"]?.stringValue))
+            }
+            customSession = session
+        }
+        if case .object(let p)? = o["privateParameters"] {
+            var params: [String: String] = [:]
+            for (k, v) in p {
+                guard let s = v.stringValue else { return nil }
+                params[k] = s
+            }
+            privateParameters = params
+        }
+        challengeMetadata = o["challengeMetadata"]?.stringValue
     }
 }

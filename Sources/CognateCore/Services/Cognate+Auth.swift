@@ -1,3 +1,4 @@
+import Foundation
 import CognitoModel
 
 /// InitiateAuth / AdminInitiateAuth and the challenges that follow (contract §2.2).
@@ -221,7 +222,9 @@ extension Cognate {
     }
 
     static func jsonString<T: Encodable>(_ value: T) -> String {
-        (try? String(decoding: JWT.encoder.encode(value), as: UTF8.self)) ?? "{}"
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return (try? String(decoding: encoder.encode(value), as: UTF8.self)) ?? "{}"
     }
 }
 

@@ -10,16 +10,12 @@ public enum JWT {
         public var signature: [UInt8]
     }
 
-    static let encoder: JSONEncoder = {
-        let e = JSONEncoder()
-        e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return e
-    }()
-
     public static func sign(claims: [String: JSONValue], kid: String, key: [UInt8], signer: any TokenSigning) throws -> String {
         let header = #"{"kid":"\#(kid)","alg":"RS256"}"#
-        let payload = try encoder.encode(claims)
-        let input = Base64.urlEncode(Array(header.utf8)) + "." + Base64.urlEncode([UInt8](payload))
+        guard let payload = JSONValue.object(claims).compactJSON() else {
+            throw EncodingError.invalidValue(claims, .init(codingPath: [], debugDescription: "A claim is not a finite number."))
+        }
+        let input = Base64.urlEncode(Array(header.utf8)) + "." + Base64.urlEncode(payload)
         let signature = try signer.sign(Array(input.utf8), kid: kid, privateKeyDER: key)
         return input + "." + Base64.urlEncode(signature)
     }
