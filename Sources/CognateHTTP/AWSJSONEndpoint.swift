@@ -15,10 +15,13 @@ struct AWSJSONEndpoint: Sendable {
     let actions: [String: ActionRegistry.Action]
     let defaultRegion: String
     let maxBodySize: Int
+    /// Request ids come from the deployment's random source (a user-space generator), not
+    /// Foundation's UUID(), which asks the kernel for every id.
+    let random: any RandomSource
 
     func handle(_ request: Request, _ context: some Hummingbird.RequestContext) async throws -> Response {
         var request = request
-        let requestId = UUID().uuidString.lowercased()
+        let requestId = random.uuid()
         do {
             let target = request.headers[.init("X-Amz-Target")!] ?? ""
             guard target.hasPrefix(Self.targetPrefix), let action = actions[String(target.dropFirst(Self.targetPrefix.count))] else {

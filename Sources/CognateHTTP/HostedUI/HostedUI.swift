@@ -77,7 +77,7 @@ struct HostedUI: Sendable {
 
     func run(_ request: Request, _ context: BasicRequestContext, _ handler: (inout Visit) async throws -> Response) async -> Response {
         var request = request
-        let ctx = CallContext(region: defaultRegion, requestId: UUID().uuidString.lowercased())
+        let ctx = CallContext(region: defaultRegion, requestId: cognate.deps.random.uuid())
         var visit = Visit(query: FormEncoding.decode(request.uri.query ?? ""), form: [:], cookies: request.cookies, hostPoolId: nil, ctx: ctx)
         visit.https = secureCookies || request.headers[.init("X-Forwarded-Proto")!]?.lowercased() == "https"
         do {

@@ -75,7 +75,7 @@ struct OAuthEndpoints: Sendable {
             let c = try await clientForm(request)
             basic = c.basic
             try await cognate.oauthRevoke(token: c.form["token"], clientId: c.clientId, clientSecret: c.clientSecret,
-                                          CallContext(region: defaultRegion, requestId: UUID().uuidString.lowercased()))
+                                          CallContext(region: defaultRegion, requestId: cognate.deps.random.uuid()))
             return Response(status: .ok, headers: [.cacheControl: "no-store", .accessControlAllowOrigin: "*"])
         } catch let e as CognitoError where e.code == .unsupportedOperation {
             // Revocation switched off for the client (RevokeToken's UnsupportedOperationException).

@@ -33,5 +33,19 @@ struct MicroCommand: AsyncParsableCommand {
         time("decode User (User.fromStoredJSON)", 5000) { _ = User.fromStoredJSON(Array(userJSON)) }
         try time("encode UserPool (JSONEncoder)", 1000) { _ = try JSONEncoder().encode(pool) }
         try time("decode UserPool (JSONDecoder)", 1000) { _ = try JSONDecoder().decode(UserPool.self, from: poolJSON) }
+
+        // A token's claims: JSONEncoder (as before) against the direct writer the server uses.
+        let claims: [String: JSONValue] = [
+            "sub": .string(sub), "iss": .string("http://127.0.0.1:9229/us-east-1_abcdefghi"), "client_id": .string("4l7tkd2nq5ua1f3ru0jvplo0bu"),
+            "origin_jti": .string(random.uuid()), "event_id": .string(random.uuid()), "token_use": .string("access"),
+            "scope": .string("aws.cognito.signin.user.admin"), "auth_time": .int(1_767_225_600), "iat": .int(1_767_225_600),
+            "exp": .int(1_767_229_200), "jti": .string(random.uuid()), "username": .string("user0000001"),
+        ]
+        let sorted = JSONEncoder()
+        sorted.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        try time("token claims (JSONEncoder, sorted)", 2000) { _ = try sorted.encode(claims) }
+        time("token claims (JSONValue.compactJSON)", 5000) { _ = JSONValue.object(claims).compactJSON() }
+        time("request id (Foundation UUID)", 5000) { _ = UUID().uuidString.lowercased() }
+        time("request id (RandomSource.uuid)", 5000) { _ = random.uuid() }
     }
 }

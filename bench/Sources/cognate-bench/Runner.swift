@@ -21,6 +21,10 @@ struct RunResult: Codable {
     var serverRSSKB: Int?
     var serverHWMKB: Int?
     var load: String
+    /// The scenario's crypto floor measured in-process right before and after this scenario's
+    /// runs (the mean of the two), so that the ratio does not drift with the machine's load
+    /// between the start of the run and this scenario.
+    var floorCPU: Double?
 
     /// Server throughput per core: operations per second of server CPU.
     var perCore: Double? { serverCPUPerOp.map { $0 > 0 ? 1 / $0 : 0 } }
