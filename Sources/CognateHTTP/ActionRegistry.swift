@@ -23,6 +23,12 @@ public struct ActionRegistry: Sendable {
         factories.mapValues { $0(cognate) }
     }
 
+    /// The bound handlers without HTTP: request body in, response body out (decode, validate,
+    /// handle, encode). The bench times the server's work below the HTTP layer with it.
+    public func handlers(_ cognate: Cognate) -> [String: @Sendable (Data, CallContext) async throws -> Data] {
+        bind(cognate).mapValues { $0.run }
+    }
+
     public mutating func register<Input: ModelShape, Output: Encodable & Sendable>(
         _ name: String, _ method: @escaping @Sendable (Cognate) -> @Sendable (Input, CallContext) async throws -> Output
     ) {

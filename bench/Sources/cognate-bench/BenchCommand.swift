@@ -6,7 +6,7 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cognate-bench",
         abstract: "Load generator for Cognate (and moto's server as the peer). Orchestrated by bench/run.",
-        subcommands: [Run.self, FloorCommand.self, SeedCommand.self, MicroCommand.self]
+        subcommands: [Run.self, FloorCommand.self, SeedCommand.self, MicroCommand.self, InProcessCommand.self]
     )
 }
 

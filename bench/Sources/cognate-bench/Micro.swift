@@ -45,6 +45,15 @@ struct MicroCommand: AsyncParsableCommand {
         sorted.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         try time("token claims (JSONEncoder, sorted)", 2000) { _ = try sorted.encode(claims) }
         time("token claims (JSONValue.compactJSON)", 5000) { _ = JSONValue.object(claims).compactJSON() }
+        // Request bodies: JSONDecoder into the model's shapes, against parsing alone.
+        let getUserBody = Data(#"{"AccessToken":"eyJraWQiOiJrMSIsImFsZyI6IlJTMjU2In0.eyJzdWIiOiI1ZjBjIn0.c2lnbmF0dXJl"}"#.utf8)
+        let initiateBody = Data(#"{"AuthFlow":"USER_SRP_AUTH","ClientId":"4l7tkd2nq5ua1f3ru0jvplo0bu","AuthParameters":{"USERNAME":"user0000001","SRP_A":"\#(String(repeating: "ab", count: 384))"}}"#.utf8)
+        try time("GetUserRequest (JSONDecoder)", 5000) { _ = try JSONDecoder().decode(GetUserRequest.self, from: getUserBody) }
+        time("GetUserRequest body (JSONValue.parse)", 5000) { _ = JSONValue.parse(Array(getUserBody)) }
+        try time("InitiateAuthRequest (JSONDecoder)", 5000) { _ = try JSONDecoder().decode(InitiateAuthRequest.self, from: initiateBody) }
+        time("InitiateAuthRequest body (JSONValue.parse)", 5000) { _ = JSONValue.parse(Array(initiateBody)) }
+        var getUser = try JSONDecoder().decode(GetUserRequest.self, from: getUserBody)
+        time("GetUserRequest validate", 5000) { getUser = getUser; _ = try? Cognate.validate(getUser) }
         time("request id (Foundation UUID)", 5000) { _ = UUID().uuidString.lowercased() }
         time("request id (RandomSource.uuid)", 5000) { _ = random.uuid() }
     }
