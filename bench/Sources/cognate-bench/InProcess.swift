@@ -13,6 +13,7 @@ struct InProcessCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "inproc", abstract: "Time operations through the dispatcher table, without HTTP.")
 
     @Option(help: "Iterations of the cheap operations.") var iterations = 3000
+    @Option(help: "Comma-separated labels to time (default: all).") var only: String?
 
     func run() async throws {
         let dir = NSTemporaryDirectory() + "cognate-inproc-\(getpid())"
@@ -43,7 +44,9 @@ struct InProcessCommand: AsyncParsableCommand {
         let access = auth["AccessToken"] as! String, refresh = auth["RefreshToken"] as! String
 
         func body(_ o: [String: Any]) throws -> Data { try JSONSerialization.data(withJSONObject: o) }
+        let selected = only.map { Set($0.split(separator: ",").map(String.init)) }
         func time(_ label: String, _ n: Int, _ op: String, _ input: Data) async throws {
+            if let selected, !selected.contains(label) { return }
             let h = handlers[op]!
             for _ in 0..<max(2, n / 10) { _ = try await h(input, ctx) }
             let start = ProcStats.processCPUNanos()

@@ -54,6 +54,13 @@ struct MicroCommand: AsyncParsableCommand {
         time("InitiateAuthRequest body (JSONValue.parse)", 5000) { _ = JSONValue.parse(Array(initiateBody)) }
         var getUser = try JSONDecoder().decode(GetUserRequest.self, from: getUserBody)
         time("GetUserRequest validate", 5000) { getUser = getUser; _ = try? Cognate.validate(getUser) }
+        // An access token's check: parse, then verify against the JWK (as GetUser does).
+        let signing = OpenSSLTokenSigning(random: random)
+        let key = try signing.generateKey()
+        let token = try JWT.sign(claims: claims, kid: key.kid, key: key.privateKeyDER, signer: signing)
+        time("JWT.parse (access token)", 5000) { _ = JWT.parse(token) }
+        let parsed = JWT.parse(token)!
+        time("RS256 verify (access token)", 3000) { _ = signing.verify(parsed.signature, message: parsed.signingInput, key: key.publicKey) }
         time("request id (Foundation UUID)", 5000) { _ = UUID().uuidString.lowercased() }
         time("request id (RandomSource.uuid)", 5000) { _ = random.uuid() }
     }
