@@ -50,6 +50,13 @@ enum Migrations {
         """
         CREATE INDEX once_markers_by_expiry ON once_markers(expires_at);
         """,
+        // 5: authorization codes and hosted sessions are purged by expiry on every insert; without
+        // an index each hosted sign-in scanned every code of the last hour and every session of
+        // the last days.
+        """
+        CREATE INDEX authorization_codes_by_expiry ON authorization_codes(expires_at);
+        CREATE INDEX hosted_sessions_by_expiry ON hosted_sessions(expires_at);
+        """,
     ]
 
     static func apply(_ db: SQLiteDatabase) throws {

@@ -127,7 +127,7 @@ extension SQLStore: ClientStore {
 
     public func deleteClient(id: String) async throws {
         try await db.write { tx in
-            try tx.query("DELETE FROM ui_customizations WHERE client_id = ?", [.text(id)])
+            try tx.query("DELETE FROM ui_customizations WHERE pool_id = (SELECT pool_id FROM clients WHERE id = ?) AND client_id = ?", [.text(id), .text(id)])
             try tx.query("DELETE FROM clients WHERE id = ?", [.text(id)])
         }
     }

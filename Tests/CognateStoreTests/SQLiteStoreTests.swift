@@ -87,6 +87,19 @@ struct SQLiteStoreTests {
         #expect(mode?.lowercased() == "wal")
     }
 
+    /// The purges run inside sign-ins: a scan there costs O(rows) per sign-in.
+    @Test("every purge of expired rows finds them through an index")
+    func purgesUseAnIndex() throws {
+        let dir = try TempDirectory()
+        defer { dir.remove() }
+        let store = try SQLStore(path: dir.file("cognate.db"))
+        for table in ["once_markers", "authorization_codes", "hosted_sessions"] {
+            let plan = try store.db.read { try $0.query("EXPLAIN QUERY PLAN DELETE FROM \(table) WHERE expires_at < ?", [.double(0)]) }
+                .compactMap { $0.text(3) }.joined(separator: "; ")
+            #expect(plan.contains("USING") && plan.contains("INDEX") && plan.contains("expires_at<?"), "\(table): \(plan)")
+        }
+    }
+
     @Test("two stores on one file (two nodes) still let only one sign-up win")
     func twoNodes() async throws {
         let dir = try TempDirectory()

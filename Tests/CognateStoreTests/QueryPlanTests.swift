@@ -1,0 +1,46 @@
+@testable import CognateStore
+import Foundation
+import Testing
+
+/// Every statement the store runs is checked against SQLite's query plan: a full scan in a
+/// request path costs O(rows) per request, which tests on small tables never notice (it is how
+/// the once-marker and authorization-code purges once scanned their tables on every sign-in).
+@Suite("SQLite query plans")
+struct QueryPlanTests {
+    /// Scans that are the point of the statement, with the reason (none today).
+    static let allowedScans: [String: String] = [:]
+
+    /// The store's SQL, read from its sources: string literals that are whole statements.
+    static func statements() throws -> [String] {
+        let dir = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Sources/CognateStore")
+        var found: [String] = []
+        for name in try FileManager.default.contentsOfDirectory(atPath: dir.path) where name.hasSuffix(".swift") {
+            let text = try String(contentsOf: dir.appendingPathComponent(name), encoding: .utf8)
+            let regex = try NSRegularExpression(pattern: #""((?:SELECT|DELETE|UPDATE|INSERT)[^"\\]*)""#)
+            for m in regex.matches(in: text, range: NSRange(text.startIndex..., in: text)) {
+                found.append(String(text[Range(m.range(at: 1), in: text)!]))
+            }
+        }
+        return found
+    }
+
+    @Test("no statement of the store scans a table it could search")
+    func noScans() throws {
+        let dir = try TempDirectory()
+        defer { dir.remove() }
+        let store = try SQLStore(path: dir.file("cognate.db"))
+        let statements = try Self.statements()
+        #expect(statements.count >= 40, "found only \(statements.count) statements")
+        var scans: [String] = []
+        for sql in statements where Self.allowedScans[sql] == nil {
+            let binds = [SQLValue](repeating: .null, count: sql.filter { $0 == "?" }.count)
+            let plan = try store.db.read { try $0.query("EXPLAIN QUERY PLAN " + sql, binds) }.compactMap { $0.text(3) }
+            // "SCAN t" walks the table; "SCAN t USING INDEX" walks an index in order (a listing).
+            for step in plan where step.hasPrefix("SCAN ") && !step.contains("USING") {
+                scans.append("\(sql)  →  \(step)")
+            }
+        }
+        #expect(scans.isEmpty, "\(scans.joined(separator: "\n"))")
+    }
+}
