@@ -57,6 +57,13 @@ enum Migrations {
         CREATE INDEX authorization_codes_by_expiry ON authorization_codes(expires_at);
         CREATE INDEX hosted_sessions_by_expiry ON hosted_sessions(expires_at);
         """,
+        // 6: refresh-token families are purged some time after they expire (before, nothing
+        // ever removed them: one row per sign-in, for ever). Rows written before this keep a
+        // NULL expiry and are not purged.
+        """
+        ALTER TABLE refresh_tokens ADD COLUMN expires_at REAL;
+        CREATE INDEX refresh_tokens_by_expiry ON refresh_tokens(expires_at);
+        """,
     ]
 
     static func apply(_ db: SQLiteDatabase) throws {

@@ -12,6 +12,8 @@ public final class SQLStore: Sendable {
     let clients = DecodeCache<AppClient>(limit: 4096)
     /// When this process last purged expired once-markers.
     let lastPurge = Mutex<Double>(0)
+    /// When this process last purged expired refresh-token families (by the records' clock).
+    let lastFamilyPurge = Mutex<Double>(-.infinity)
 
     /// Opens (creating if needed) and migrates the database at `path` (":memory:" for tests).
     public init(path: String) throws {
@@ -355,11 +357,27 @@ extension SQLStore: CodeStore {
 }
 
 extension SQLStore: TokenStore {
+    /// How long a family is kept after its refresh token expires: access and ID tokens are
+    /// checked against their family (revocation) and live at most a day, so a family goes only
+    /// once every token minted from it has expired.
+    static let familyRetention: Double = 2 * 86400
+
     public func putRefreshToken(_ record: RefreshTokenRecord) async throws {
         let data = try Self.encode(record)
+        // At most once a minute per process; the index makes each purge a range delete.
+        let now = record.issuedAt
+        let purge = lastFamilyPurge.withLock { last in
+            guard now - last >= 60 else { return false }
+            last = now
+            return true
+        }
         try await db.write { tx in
-            try tx.query("INSERT INTO refresh_tokens(origin_jti, token_hash, pool_id, username, revoked, data) VALUES (?, ?, ?, ?, ?, ?)",
-                         [.text(record.originJti), .blob(record.tokenHash), .text(record.poolId), .text(record.username), .int(record.revoked ? 1 : 0), data])
+            if purge {
+                try tx.query("DELETE FROM refresh_tokens WHERE expires_at < ?", [.double(now - Self.familyRetention)])
+            }
+            try tx.query("INSERT INTO refresh_tokens(origin_jti, token_hash, pool_id, username, revoked, data, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                         [.text(record.originJti), .blob(record.tokenHash), .text(record.poolId), .text(record.username), .int(record.revoked ? 1 : 0), data,
+                          .double(record.expiresAt)])
         }
     }
 

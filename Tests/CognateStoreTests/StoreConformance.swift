@@ -433,6 +433,34 @@ extension StoreConformance {
         }
     }
 
+    @Test("families are purged two days after their refresh token expires, not before", arguments: Backend.all)
+    func expiredFamiliesArePurged(_ backend: Backend) async throws {
+        try await backend.run { store in
+            let day = 86400.0, now = 1_800_000_000.0
+            func family(_ jti: String, expiresAt: Double) -> RefreshTokenRecord {
+                var r = Fixture.token("p1", "alice", jti: jti)
+                r.issuedAt = now - 40 * day
+                r.expiresAt = expiresAt
+                return r
+            }
+            try await store.putRefreshToken(family("long-gone", expiresAt: now - 3 * day))
+            try await store.putRefreshToken(family("recent", expiresAt: now - 1 * day))
+            try await store.putRefreshToken(family("live", expiresAt: now + 10 * day))
+            try await store.revokeFamily(originJti: "recent")
+            var fresh = Fixture.token("p1", "bob", jti: "fresh")
+            fresh.issuedAt = now
+            fresh.expiresAt = now + 30 * day
+            try await store.putRefreshToken(fresh)
+            #expect(try await store.refreshFamily(originJti: "long-gone") == nil)
+            #expect(try await store.refreshToken(hash: Array("hash-long-gone".utf8)) == nil)
+            // Its access tokens may still be out there: the revocation must still hold.
+            #expect(try await store.refreshFamily(originJti: "recent")?.revoked == true)
+            #expect(try await store.familyRevoked(originJti: "recent") == true)
+            #expect(try await store.refreshFamily(originJti: "live") != nil)
+            #expect(try await store.refreshFamily(originJti: "fresh") != nil)
+        }
+    }
+
     @Test("revokeFamily revokes that family only", arguments: Backend.all)
     func revokeFamily(_ backend: Backend) async throws {
         try await backend.run { store in
