@@ -8,11 +8,7 @@ extension SQLStore: DomainStore {
     public func createDomain(_ domain: PoolDomain) async throws {
         let data = try Self.encode(domain)
         try await db.write { tx in
-            do {
-                try tx.query("INSERT INTO domains(domain, pool_id, data) VALUES (?, ?, ?)", [.text(domain.domain), .text(domain.poolId), data])
-            } catch let e as SQLiteError where e.isConstraint {
-                throw StoreConflict.alreadyExists
-            }
+            try Self.insertNew(tx, "INSERT INTO domains(domain, pool_id, data) VALUES (?, ?, ?)", [.text(domain.domain), .text(domain.poolId), data])
         }
     }
 
@@ -37,12 +33,7 @@ extension SQLStore: ResourceServerStore {
     public func createResourceServer(_ server: ResourceServerType) async throws {
         let data = try Self.encode(server)
         try await db.write { tx in
-            do {
-                try tx.query("INSERT INTO resource_servers(pool_id, identifier, data) VALUES (?, ?, ?)",
-                             [.text(server.userPoolId ?? ""), .text(server.identifier ?? ""), data])
-            } catch let e as SQLiteError where e.isConstraint {
-                throw StoreConflict.alreadyExists
-            }
+            try Self.insertNew(tx, "INSERT INTO resource_servers(pool_id, identifier, data) VALUES (?, ?, ?)", [.text(server.userPoolId ?? ""), .text(server.identifier ?? ""), data])
         }
     }
 

@@ -10,10 +10,10 @@ public final class SQLStore: Sendable {
     /// Pools and clients are read on nearly every request and rarely change.
     let pools = DecodeCache<UserPool>(limit: 1024)
     let clients = DecodeCache<AppClient>(limit: 4096)
-    /// When this process last purged expired once-markers.
-    let lastPurge = Mutex<Double>(0)
-    /// When this process last purged expired refresh-token families (by the records' clock).
-    let lastFamilyPurge = Mutex<Double>(-.infinity)
+    /// Expired once-markers and refresh-token families are purged inside inserts, at most once
+    /// a minute per process each (when they go is not observable).
+    let markerPurge = PurgeThrottle()
+    let familyPurge = PurgeThrottle()
 
     /// Opens (creating if needed) and migrates the database at `path` (":memory:" for tests).
     public init(path: String) throws {
@@ -144,15 +144,7 @@ extension SQLStore: ClientStore {
 extension SQLStore: UserStore {
     public func createUser(_ user: User) async throws {
         let data = try Self.encode(user)
-        try await db.write { tx in
-            do {
-                try tx.query("INSERT INTO users(pool_id, username, username_key, data) VALUES (?, ?, ?, ?)",
-                             [.text(user.poolId), .text(user.username), .text(user.index.usernameKey), data])
-            } catch let e as SQLiteError where e.isConstraint {
-                throw StoreConflict.alreadyExists
-            }
-            try Self.writeIndex(user, tx)
-        }
+        try await db.write { tx in try Self.insertUser(user, data, tx) }
     }
 
     /// Inserts many users in one transaction (bulk imports; the users must carry their index,
@@ -160,15 +152,23 @@ extension SQLStore: UserStore {
     public func importUsers(_ users: [User]) async throws {
         let rows = try users.map { ($0, try Self.encode($0)) }
         try await db.write { tx in
-            for (user, data) in rows {
-                do {
-                    try tx.query("INSERT INTO users(pool_id, username, username_key, data) VALUES (?, ?, ?, ?)",
-                                 [.text(user.poolId), .text(user.username), .text(user.index.usernameKey), data])
-                } catch let e as SQLiteError where e.isConstraint {
-                    throw StoreConflict.alreadyExists
-                }
-                try Self.writeIndex(user, tx)
-            }
+            for (user, data) in rows { try Self.insertUser(user, data, tx) }
+        }
+    }
+
+    /// A new user with its alias and search rows; a taken username or alias aborts the transaction.
+    static func insertUser(_ user: User, _ data: SQLValue, _ tx: any SQLTransaction) throws {
+        try insertNew(tx, "INSERT INTO users(pool_id, username, username_key, data) VALUES (?, ?, ?, ?)",
+                      [.text(user.poolId), .text(user.username), .text(user.index.usernameKey), data])
+        try writeIndex(user, tx)
+    }
+
+    /// An INSERT whose unique keys may be taken: a taken key throws `conflict`, not SQLite's error.
+    static func insertNew(_ tx: any SQLTransaction, _ sql: String, _ binds: [SQLValue], conflict: StoreConflict = .alreadyExists) throws {
+        do {
+            try tx.query(sql, binds)
+        } catch let e as SQLiteError where e.isConstraint {
+            throw conflict
         }
     }
 
@@ -178,11 +178,7 @@ extension SQLStore: UserStore {
         try tx.query("DELETE FROM user_aliases WHERE pool_id = ? AND username = ?", [p, u])
         try tx.query("DELETE FROM user_search WHERE pool_id = ? AND username = ?", [p, u])
         for alias in user.index.aliasKeys {
-            do {
-                try tx.query("INSERT INTO user_aliases(pool_id, attribute, value, username) VALUES (?, ?, ?, ?)", [p, .text(alias.attribute), .text(alias.value), u])
-            } catch let e as SQLiteError where e.isConstraint {
-                throw StoreConflict.aliasTaken(alias.attribute)
-            }
+            try Self.insertNew(tx, "INSERT INTO user_aliases(pool_id, attribute, value, username) VALUES (?, ?, ?, ?)", [p, .text(alias.attribute), .text(alias.value), u], conflict: .aliasTaken(alias.attribute))
         }
         for key in Set(user.index.searchKeys) {
             try tx.query("INSERT INTO user_search(pool_id, attribute, value, username) VALUES (?, ?, ?, ?)", [p, .text(key.attribute), .text(key.value), u])
@@ -270,11 +266,7 @@ extension SQLStore: GroupStore {
     public func createGroup(_ group: GroupType) async throws {
         let data = try Self.encode(group)
         try await db.write { tx in
-            do {
-                try tx.query("INSERT INTO user_groups(pool_id, name, data) VALUES (?, ?, ?)", [.text(group.userPoolId ?? ""), .text(group.groupName ?? ""), data])
-            } catch let e as SQLiteError where e.isConstraint {
-                throw StoreConflict.alreadyExists
-            }
+            try Self.insertNew(tx, "INSERT INTO user_groups(pool_id, name, data) VALUES (?, ?, ?)", [.text(group.userPoolId ?? ""), .text(group.groupName ?? ""), data])
         }
     }
 
@@ -364,13 +356,9 @@ extension SQLStore: TokenStore {
 
     public func putRefreshToken(_ record: RefreshTokenRecord) async throws {
         let data = try Self.encode(record)
-        // At most once a minute per process; the index makes each purge a range delete.
+        // The index makes each purge a range delete.
         let now = record.issuedAt
-        let purge = lastFamilyPurge.withLock { last in
-            guard now - last >= 60 else { return false }
-            last = now
-            return true
-        }
+        let purge = familyPurge.due(at: now)
         try await db.write { tx in
             if purge {
                 try tx.query("DELETE FROM refresh_tokens WHERE expires_at < ?", [.double(now - Self.familyRetention)])
@@ -428,21 +416,29 @@ extension SQLStore: SettingsStore, OnceStore {
     }
 
     public func consumeOnce(id: [UInt8], expiresAt: Double) async throws -> Bool {
-        // Purging scans the table (expires_at has no index), so it runs at most once a minute
-        // rather than on every sign-in. Markers are random per challenge and never asked for
-        // again once expired, so when they go is not observable.
+        // Markers are random per challenge and never asked for again once expired, so when
+        // they go is not observable: the purge runs at most once a minute, not on every sign-in.
         let now = Date().timeIntervalSince1970
-        let purge = lastPurge.withLock { last in
-            guard now - last >= 60 else { return false }
-            last = now
-            return true
-        }
+        let purge = markerPurge.due(at: now)
         return try await db.write { tx in
             if purge {
                 try tx.query("DELETE FROM once_markers WHERE expires_at < ?", [.double(now - 3600)])
             }
             try tx.query("INSERT OR IGNORE INTO once_markers(id, expires_at) VALUES (?, ?)", [.blob(id), .double(expiresAt)])
             return tx.changes == 1
+        }
+    }
+}
+
+/// Says whether a purge is due: at most one a minute.
+final class PurgeThrottle: Sendable {
+    private let last = Mutex<Double>(-.infinity)
+
+    func due(at now: Double) -> Bool {
+        last.withLock { last in
+            guard now - last >= 60 else { return false }
+            last = now
+            return true
         }
     }
 }

@@ -95,14 +95,7 @@ public final class SQLiteDatabase: Sendable {
     private static func commitAlone(_ job: WriteJob, _ conn: SQLiteConnection) {
         let complete: WriteJob.Complete
         do {
-            try conn.query("BEGIN IMMEDIATE")
-            do {
-                complete = try job.run(conn)
-                try conn.query("COMMIT")
-            } catch {
-                try? conn.execute("ROLLBACK")
-                throw error
-            }
+            complete = try transaction(conn) { try job.run($0) }
         } catch {
             job.fail(error)
             return
@@ -110,51 +103,57 @@ public final class SQLiteDatabase: Sendable {
         complete(nil)
     }
 
+    /// One immediate transaction: commits what `body` did, or rolls it back and rethrows.
+    private static func transaction<T>(_ conn: SQLiteConnection, _ body: (SQLiteConnection) throws -> T) throws -> T {
+        try conn.query("BEGIN IMMEDIATE")
+        do {
+            let result = try body(conn)
+            try conn.query("COMMIT")
+            return result
+        } catch {
+            try? conn.execute("ROLLBACK")
+            throw error
+        }
+    }
+
     /// One transaction, one savepoint per job. Returns false, having rolled everything back and
     /// answered no one, when the transaction itself broke; the caller then retries one by one.
     private static func commitBatch(_ jobs: [WriteJob], _ conn: SQLiteConnection) -> Bool {
-        var outcomes: [(WriteJob, WriteJob.Complete?, (any Error)?)] = []
+        var outcomes: [(WriteJob, Result<WriteJob.Complete, any Error>)] = []
         outcomes.reserveCapacity(jobs.count)
         do {
-            try conn.query("BEGIN IMMEDIATE")
-            for job in jobs {
-                try conn.query("SAVEPOINT w")
-                do {
-                    let complete = try job.run(conn)
-                    try conn.query("RELEASE w")
-                    outcomes.append((job, complete, nil))
-                } catch {
-                    // Some errors (I/O, full disk) end the whole transaction, not the statement.
-                    guard conn.inTransaction else { throw error }
-                    try conn.query("ROLLBACK TO w")
-                    try conn.query("RELEASE w")
-                    outcomes.append((job, nil, error))
+            try transaction(conn) { conn in
+                for job in jobs {
+                    try conn.query("SAVEPOINT w")
+                    do {
+                        let complete = try job.run(conn)
+                        try conn.query("RELEASE w")
+                        outcomes.append((job, .success(complete)))
+                    } catch {
+                        // Some errors (I/O, full disk) end the whole transaction, not the statement.
+                        guard conn.inTransaction else { throw error }
+                        try conn.query("ROLLBACK TO w")
+                        try conn.query("RELEASE w")
+                        outcomes.append((job, .failure(error)))
+                    }
                 }
             }
-            try conn.query("COMMIT")
         } catch {
-            try? conn.execute("ROLLBACK")
             return false
         }
-        for (job, complete, error) in outcomes {
-            if let complete { complete(nil) } else { job.fail(error!) }
+        for (job, outcome) in outcomes {
+            switch outcome {
+            case .success(let complete): complete(nil)
+            case .failure(let error): job.fail(error)
+            }
         }
         return true
     }
 
     /// Synchronous write, for migrations at start-up.
+    @discardableResult
     func writeNow<T>(_ body: (any SQLTransaction) throws -> T) throws -> T {
-        try writer.with { conn in
-            try conn.execute("BEGIN IMMEDIATE")
-            do {
-                let result = try body(conn)
-                try conn.execute("COMMIT")
-                return result
-            } catch {
-                try? conn.execute("ROLLBACK")
-                throw error
-            }
-        }
+        try writer.with { conn in try Self.transaction(conn) { try body($0) } }
     }
 
     /// Runs `body` on a reader connection. Each statement sees a committed state; callers that

@@ -186,70 +186,51 @@ extension AdminGetUserResponse: FastJSONEncodable {
     }
 }
 
-// The sign-in responses: every InitiateAuth and RespondToAuthChallenge answers with one.
-extension JSONWriter {
-    mutating func authStep(
-        challengeName: String?, session: String?, challengeParameters: [String: String]?, result: AuthenticationResultType?, available: [String]?
-    ) -> [UInt8]? {
-        beginObject()
-        if let challengeName { key("ChallengeName"); string(challengeName) }
-        if let session { key("Session"); string(session) }
+/// The four sign-in responses share one shape: InitiateAuth, AdminInitiateAuth and both
+/// RespondToAuthChallenge operations.
+public protocol SignInStepResponse: FastJSONEncodable {
+    var challengeName: String? { get }
+    var session: String? { get }
+    var challengeParameters: [String: String]? { get }
+    var authenticationResult: AuthenticationResultType? { get }
+    var availableChallenges: [String]? { get }
+}
+
+extension SignInStepResponse {
+    public func fastJSON() -> [UInt8]? {
+        var w = JSONWriter(capacity: 4096)
+        w.beginObject()
+        if let challengeName { w.key("ChallengeName"); w.string(challengeName) }
+        if let session { w.key("Session"); w.string(session) }
         if let challengeParameters {
-            key("ChallengeParameters")
-            beginObject()
-            for (k, v) in challengeParameters { key(k); string(v) }
-            endObject()
+            w.key("ChallengeParameters")
+            w.beginObject()
+            for (k, v) in challengeParameters { w.key(k); w.string(v) }
+            w.endObject()
         }
-        if let result {
+        if let result = authenticationResult {
             guard result.newDeviceMetadata == nil else { return nil }
-            key("AuthenticationResult")
-            beginObject()
-            if let v = result.accessToken { key("AccessToken"); string(v) }
-            if let v = result.expiresIn { key("ExpiresIn"); int(v) }
-            if let v = result.tokenType { key("TokenType"); string(v) }
-            if let v = result.refreshToken { key("RefreshToken"); string(v) }
-            if let v = result.idToken { key("IdToken"); string(v) }
-            endObject()
+            w.key("AuthenticationResult")
+            w.beginObject()
+            if let v = result.accessToken { w.key("AccessToken"); w.string(v) }
+            if let v = result.expiresIn { w.key("ExpiresIn"); w.int(v) }
+            if let v = result.tokenType { w.key("TokenType"); w.string(v) }
+            if let v = result.refreshToken { w.key("RefreshToken"); w.string(v) }
+            if let v = result.idToken { w.key("IdToken"); w.string(v) }
+            w.endObject()
         }
-        if let available {
-            key("AvailableChallenges")
-            beginArray()
-            for c in available { next(); string(c) }
-            endArray()
+        if let availableChallenges {
+            w.key("AvailableChallenges")
+            w.beginArray()
+            for c in availableChallenges { w.next(); w.string(c) }
+            w.endArray()
         }
-        endObject()
-        return bytes
+        w.endObject()
+        return w.bytes
     }
 }
 
-extension InitiateAuthResponse: FastJSONEncodable {
-    public func fastJSON() -> [UInt8]? {
-        var w = JSONWriter(capacity: 4096)
-        return w.authStep(challengeName: challengeName, session: session, challengeParameters: challengeParameters,
-                          result: authenticationResult, available: availableChallenges)
-    }
-}
-
-extension AdminInitiateAuthResponse: FastJSONEncodable {
-    public func fastJSON() -> [UInt8]? {
-        var w = JSONWriter(capacity: 4096)
-        return w.authStep(challengeName: challengeName, session: session, challengeParameters: challengeParameters,
-                          result: authenticationResult, available: availableChallenges)
-    }
-}
-
-extension RespondToAuthChallengeResponse: FastJSONEncodable {
-    public func fastJSON() -> [UInt8]? {
-        var w = JSONWriter(capacity: 4096)
-        return w.authStep(challengeName: challengeName, session: session, challengeParameters: challengeParameters,
-                          result: authenticationResult, available: availableChallenges)
-    }
-}
-
-extension AdminRespondToAuthChallengeResponse: FastJSONEncodable {
-    public func fastJSON() -> [UInt8]? {
-        var w = JSONWriter(capacity: 4096)
-        return w.authStep(challengeName: challengeName, session: session, challengeParameters: challengeParameters,
-                          result: authenticationResult, available: availableChallenges)
-    }
-}
+extension InitiateAuthResponse: SignInStepResponse {}
+extension AdminInitiateAuthResponse: SignInStepResponse {}
+extension RespondToAuthChallengeResponse: SignInStepResponse {}
+extension AdminRespondToAuthChallengeResponse: SignInStepResponse {}

@@ -20,22 +20,25 @@ extension RandomSource {
     }
 
     /// A lowercase RFC 4122 version-4 UUID string.
-    public func uuid() -> String {
-        var b = bytes(count: 16)
-        b[6] = (b[6] & 0x0F) | 0x40
-        b[8] = (b[8] & 0x3F) | 0x80
-        // Written byte by byte: several ids go into every token, and building them through
-        // Characters and concatenation cost more than drawing the random bytes.
-        return String(unsafeUninitializedCapacity: 36) { out in
-            let digits: StaticString = "0123456789abcdef"
-            var j = 0
-            for i in 0..<16 {
-                if i == 4 || i == 6 || i == 8 || i == 10 { out[j] = UInt8(ascii: "-"); j += 1 }
-                out[j] = digits.utf8Start[Int(b[i] >> 4)]
-                out[j + 1] = digits.utf8Start[Int(b[i] & 15)]
-                j += 2
-            }
-            return 36
+    public func uuid() -> String { uuidV4(bytes(count: 16)) }
+}
+
+/// The first 16 of `bytes` as a lowercase version-4 UUID string (version and variant bits set).
+/// Written byte by byte: several ids go into every token, and building them through Characters
+/// and concatenation cost more than drawing the random bytes.
+func uuidV4(_ bytes: [UInt8]) -> String {
+    var b = Array(bytes.prefix(16))
+    b[6] = (b[6] & 0x0F) | 0x40
+    b[8] = (b[8] & 0x3F) | 0x80
+    return String(unsafeUninitializedCapacity: 36) { out in
+        let digits: StaticString = "0123456789abcdef"
+        var j = 0
+        for i in 0..<16 {
+            if i == 4 || i == 6 || i == 8 || i == 10 { out[j] = UInt8(ascii: "-"); j += 1 }
+            out[j] = digits.utf8Start[Int(b[i] >> 4)]
+            out[j + 1] = digits.utf8Start[Int(b[i] & 15)]
+            j += 2
         }
+        return 36
     }
 }

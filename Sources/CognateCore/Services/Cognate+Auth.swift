@@ -221,10 +221,14 @@ extension Cognate {
         }
     }
 
+    static let challengeEncoder: JSONEncoder = {
+        let e = JSONEncoder()
+        e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return e
+    }()
+
     static func jsonString<T: Encodable>(_ value: T) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return (try? String(decoding: encoder.encode(value), as: UTF8.self)) ?? "{}"
+        (try? String(decoding: challengeEncoder.encode(value), as: UTF8.self)) ?? "{}"
     }
 }
 

@@ -29,7 +29,7 @@ extension Cognate {
             // A stable, plausible challenge for a user who does not exist; step two always fails.
             let seed = deps.digests.hmacSHA256(key: deps.codeHashKey, data: Array("srp-sim:\(pool.id):\(key(name, pool))".utf8))
             var s = Array(seed[0..<16]); if s[0] == 0 { s[0] = 1 }
-            username = pool.usernameAttributes.isEmpty ? name : Self.uuidShaped(seed)
+            username = pool.usernameAttributes.isEmpty ? name : uuidV4(seed)
             salt = s
             let srp = deps.srp, poolName = pool.srpPoolName, fakeUser = username, salted = s
             v = try await deps.compute.run { srp.verifier(poolName: poolName, userId: fakeUser, password: Hex.encode(seed), salt: salted) }
@@ -106,13 +106,5 @@ extension Cognate {
             return try await defineNext(user, session: session, srpA: nil, client: client, pool: pool, clientMetadata: clientMetadata)
         }
         return try await afterPassword(user, client: client, pool: pool, clientMetadata: clientMetadata)
-    }
-
-    static func uuidShaped(_ bytes: [UInt8]) -> String {
-        var b = Array(bytes.prefix(16))
-        b[6] = (b[6] & 0x0F) | 0x40
-        b[8] = (b[8] & 0x3F) | 0x80
-        let h = Array(Hex.encode(b))
-        return String(h[0..<8]) + "-" + String(h[8..<12]) + "-" + String(h[12..<16]) + "-" + String(h[16..<20]) + "-" + String(h[20..<32])
     }
 }

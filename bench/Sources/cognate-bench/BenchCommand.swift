@@ -75,7 +75,7 @@ struct Run: AsyncParsableCommand {
         for round in 0..<rounds {
             for s in list {
                 // The floor beside this scenario's runs: the machine's speed drifts over a run.
-                let before = noFloor ? nil : try s.floor.flatMap { name in try Floor.measure().first { $0.name == name }?.cpuSeconds }
+                let before = noFloor ? nil : try s.floor.flatMap(Floor.measure(_:))
                 var block: [RunResult] = []
                 for c in levels {
                     for t in targets where !s.needsOAuth || t.hasOAuth {
@@ -85,7 +85,7 @@ struct Run: AsyncParsableCommand {
                         log(Self.line(r))
                     }
                 }
-                if let before, let name = s.floor, let after = try Floor.measure().first(where: { $0.name == name })?.cpuSeconds {
+                if let before, let name = s.floor, let after = try Floor.measure(name) {
                     log(String(format: "  floor of %@ beside its runs: %.1f µs before, %.1f µs after", s.name, before * 1e6, after * 1e6))
                     for i in block.indices where block[i].target == "cognate" { block[i].floorCPU = (before + after) / 2 }
                 }

@@ -24,6 +24,11 @@ enum Floor {
         return best
     }
 
+    /// One figure by name (all are measured: the composite ones share their parts).
+    static func measure(_ name: String) throws -> Double? {
+        try measure().first { $0.name == name }?.cpuSeconds
+    }
+
     static func measure() throws -> [Figure] {
         let random = OpenSSLRandom()
         let srp = CognitoSRP()
