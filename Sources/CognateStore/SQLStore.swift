@@ -355,18 +355,28 @@ extension SQLStore: TokenStore {
     static let familyRetention: Double = 2 * 86400
 
     public func putRefreshToken(_ record: RefreshTokenRecord) async throws {
-        let data = try Self.encode(record)
-        // The index makes each purge a range delete.
-        let now = record.issuedAt
-        let purge = familyPurge.due(at: now)
-        try await db.write { tx in
-            if purge {
-                try tx.query("DELETE FROM refresh_tokens WHERE expires_at < ?", [.double(now - Self.familyRetention)])
-            }
-            try tx.query("INSERT INTO refresh_tokens(origin_jti, token_hash, pool_id, username, revoked, data, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                         [.text(record.originJti), .blob(record.tokenHash), .text(record.poolId), .text(record.username), .int(record.revoked ? 1 : 0), data,
-                          .double(record.expiresAt)])
+        let data = try Self.encode(record), purge = familyPurge.due(at: record.issuedAt)
+        try await db.write { tx in try Self.insertFamily(record, data, purge: purge, tx) }
+    }
+
+    public func putRefreshToken(_ record: RefreshTokenRecord, spending marker: OnceMarker) async throws -> Bool {
+        let data = try Self.encode(record), purge = familyPurge.due(at: record.issuedAt)
+        let now = Date().timeIntervalSince1970, purgeMarkers = markerPurge.due(at: now)
+        return try await db.write { tx in
+            guard try Self.spend(marker, purgeBefore: purgeMarkers ? now - 3600 : nil, tx) else { return false }
+            try Self.insertFamily(record, data, purge: purge, tx)
+            return true
         }
+    }
+
+    private static func insertFamily(_ record: RefreshTokenRecord, _ data: SQLValue, purge: Bool, _ tx: any SQLTransaction) throws {
+        // The index makes each purge a range delete.
+        if purge {
+            try tx.query("DELETE FROM refresh_tokens WHERE expires_at < ?", [.double(record.issuedAt - familyRetention)])
+        }
+        try tx.query("INSERT INTO refresh_tokens(origin_jti, token_hash, pool_id, username, revoked, data, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                     [.text(record.originJti), .blob(record.tokenHash), .text(record.poolId), .text(record.username), .int(record.revoked ? 1 : 0), data,
+                      .double(record.expiresAt)])
     }
 
     private func family(_ sql: String, _ bind: SQLValue) throws -> RefreshTokenRecord? {
@@ -420,13 +430,16 @@ extension SQLStore: SettingsStore, OnceStore {
         // they go is not observable: the purge runs at most once a minute, not on every sign-in.
         let now = Date().timeIntervalSince1970
         let purge = markerPurge.due(at: now)
-        return try await db.write { tx in
-            if purge {
-                try tx.query("DELETE FROM once_markers WHERE expires_at < ?", [.double(now - 3600)])
-            }
-            try tx.query("INSERT OR IGNORE INTO once_markers(id, expires_at) VALUES (?, ?)", [.blob(id), .double(expiresAt)])
-            return tx.changes == 1
+        return try await db.write { tx in try Self.spend(OnceMarker(id: id, expiresAt: expiresAt), purgeBefore: purge ? now - 3600 : nil, tx) }
+    }
+
+    /// Inserts the marker unless it is there; true when it was not.
+    static func spend(_ marker: OnceMarker, purgeBefore: Double?, _ tx: any SQLTransaction) throws -> Bool {
+        if let purgeBefore {
+            try tx.query("DELETE FROM once_markers WHERE expires_at < ?", [.double(purgeBefore)])
         }
+        try tx.query("INSERT OR IGNORE INTO once_markers(id, expires_at) VALUES (?, ?)", [.blob(marker.id), .double(marker.expiresAt)])
+        return tx.changes == 1
     }
 }
 

@@ -67,6 +67,13 @@ import Testing
     /// Plays the Cognito client's half of SRP against the server.
     static func srpSignIn(_ c: TestServer.Client, pool: String, client: String, username: String, password: String,
                           clockOffset: Double = 0, answerWith other: TestServer.Client? = nil) async throws -> TestServer.Client.Reply {
+        let answer = try await srpAnswer(c, pool: pool, client: client, username: username, password: password, clockOffset: clockOffset)
+        return try await (other ?? c).call("RespondToAuthChallenge", answer)
+    }
+
+    /// Starts an SRP sign-in and returns the RespondToAuthChallenge request that answers it.
+    static func srpAnswer(_ c: TestServer.Client, pool: String, client: String, username: String, password: String,
+                          clockOffset: Double = 0) async throws -> [String: Any] {
         let a = OpenSSLRandom().bytes(count: 128)
         let bigA = SRPMath.clientPublic(a: a)
         let start = try await c.ok("InitiateAuth", ["ClientId": client, "AuthFlow": "USER_SRP_AUTH", "AuthParameters": ["USERNAME": username, "SRP_A": Hex.encode(bigA)]])
@@ -80,10 +87,36 @@ import Testing
             a: a, B: Hex.decode(p["SRP_B"]!)!, salt: Hex.decode(p["SALT"]!)!, poolName: String(pool.split(separator: "_")[1]),
             userId: userId, password: password, secretBlock: Base64.decode(block)!, timestamp: timestamp
         )
-        return try await (other ?? c).call("RespondToAuthChallenge", [
+        return [
             "ClientId": client, "ChallengeName": "PASSWORD_VERIFIER",
             "ChallengeResponses": ["USERNAME": userId, "PASSWORD_CLAIM_SECRET_BLOCK": block, "TIMESTAMP": timestamp, "PASSWORD_CLAIM_SIGNATURE": Base64.encode(signature)],
-        ])
+        ]
+    }
+
+    @Test func anSRPAnswerSignsInOnceEvenWhenSentManyTimesAtOnce() async throws {
+        try await TestServer.make().run { c in
+            let (pool, client, _) = try await c.poolAndClient()
+            try await c.user(pool, "erin")
+            let answer = try await Self.srpAnswer(c, pool: pool, client: client, username: "erin", password: "Passw0rd!")
+            let body = try JSONSerialization.data(withJSONObject: answer)
+            let replies = try await withThrowingTaskGroup(of: (String?, String?, String?).self) { group in
+                for _ in 0..<12 {
+                    group.addTask {
+                        let copy = try JSONSerialization.jsonObject(with: body) as! [String: Any]
+                        let r = try await c.call("RespondToAuthChallenge", copy)
+                        let refresh = (r["AuthenticationResult"] as? [String: Any])?["RefreshToken"] as? String
+                        return (refresh, r.errorType, r.message)
+                    }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            let winners = replies.compactMap(\.0)
+            #expect(winners.count == 1)
+            #expect(replies.filter { $0.1 == "NotAuthorizedException" && $0.2 == "Incorrect username or password." }.count == 11)
+            // The one refresh token handed out is stored and works.
+            let refreshed = try await c.call("InitiateAuth", ["ClientId": client, "AuthFlow": "REFRESH_TOKEN_AUTH", "AuthParameters": ["REFRESH_TOKEN": winners[0]]])
+            #expect(refreshed.status == .ok)
+        }
     }
 
     @Test func srpSignInSucceedsAndRefusesAWrongPassword() async throws {

@@ -126,6 +126,25 @@ private func request(_ e: [String: JSONValue]) -> [String: JSONValue] {
         }
     }
 
+    /// With a trigger to run after the proof, the challenge is spent before it: a replayed answer
+    /// is refused without reaching PostAuthentication or PreTokenGeneration a second time.
+    @Test func aReplayedSRPAnswerDoesNotRunTriggersAgain() async throws {
+        let triggers = ScriptedTriggers()
+        let server = try await TestServer.make(triggers: triggers)
+        try await server.run { c in
+            let hooks = ["PostAuthentication": "https://hooks.test/post-auth", "PreTokenGeneration": "https://hooks.test/token"]
+            let (pool, client, _) = try await c.poolAndClient(pool: ["LambdaConfig": hooks])
+            try await c.user(pool, "fay")
+            let answer = try await SignInTests.srpAnswer(c, pool: pool, client: client, username: "fay", password: "Passw0rd!")
+            let first = try await c.call("RespondToAuthChallenge", answer)
+            #expect(first.status == .ok)
+            let replay = try await c.call("RespondToAuthChallenge", answer)
+            #expect(replay.errorType == "NotAuthorizedException")
+            #expect(triggers.events(.postAuthentication).count == 1)
+            #expect(triggers.events(.preTokenGeneration).count == 1)
+        }
+    }
+
     @Test func preTokenGenerationEditsTheIdTokenButNotProtectedClaims() async throws {
         let triggers = ScriptedTriggers { name, e in
             guard name == .preTokenGeneration else { return .object(e) }

@@ -88,6 +88,21 @@ extension StoreConformance {
             }
             #expect(wins == 1)
 
+            // Twenty answers of one challenge racing to store their families: one family stored.
+            let stored = await withTaskGroup(of: Bool.self) { group in
+                for i in 0..<20 {
+                    group.addTask {
+                        let record = Fixture.token("p1", "alice", jti: "race-\(i)")
+                        return (try? await store.putRefreshToken(record, spending: OnceMarker(id: [43], expiresAt: 4_102_444_800))) ?? false
+                    }
+                }
+                return await group.reduce(0) { $0 + ($1 ? 1 : 0) }
+            }
+            #expect(stored == 1)
+            var families = 0
+            for i in 0..<20 where try await store.refreshFamily(originJti: "race-\(i)") != nil { families += 1 }
+            #expect(families == 1)
+
             let values = await withTaskGroup(of: [UInt8]?.self) { group in
                 for i in 0..<20 { group.addTask { try? await store.setting("k", orInsert: [UInt8(i)]) } }
                 return await group.reduce(into: [[UInt8]?]()) { $0.append($1) }

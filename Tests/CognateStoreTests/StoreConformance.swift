@@ -524,4 +524,23 @@ extension StoreConformance {
             #expect(try await store.consumeOnce(id: [1, 2, 4], expiresAt: far) == false)
         }
     }
+
+    @Test("a family stored while spending a marker: both or neither", arguments: Backend.all)
+    func familyWithMarker(_ backend: Backend) async throws {
+        try await backend.run { store async throws in
+            let far = 4_102_444_800.0
+            let marker = OnceMarker(id: [7, 7], expiresAt: far)
+            #expect(try await store.putRefreshToken(Fixture.token("p1", "alice", jti: "jti-1"), spending: marker) == true)
+            #expect(try await store.refreshFamily(originJti: "jti-1")?.username == "alice")
+            // The marker is spent for consumeOnce as well, and a second family with it is refused whole.
+            #expect(try await store.consumeOnce(id: [7, 7], expiresAt: far) == false)
+            #expect(try await store.putRefreshToken(Fixture.token("p1", "alice", jti: "jti-2"), spending: marker) == false)
+            #expect(try await store.refreshFamily(originJti: "jti-2") == nil)
+            #expect(try await store.refreshToken(hash: Array("hash-jti-2".utf8)) == nil)
+            // A marker consumed first refuses the family too.
+            #expect(try await store.consumeOnce(id: [8], expiresAt: far) == true)
+            #expect(try await store.putRefreshToken(Fixture.token("p1", "alice", jti: "jti-3"), spending: OnceMarker(id: [8], expiresAt: far)) == false)
+            #expect(try await store.refreshFamily(originJti: "jti-3") == nil)
+        }
+    }
 }

@@ -81,6 +81,10 @@ public protocol CodeStore: Sendable {
 
 public protocol TokenStore: Sendable {
     func putRefreshToken(_ record: RefreshTokenRecord) async throws
+    /// Spends the once-marker `spending` (as `OnceStore.consumeOnce` would) and stores the family
+    /// in the same commit: false, with nothing stored, when the marker was spent before. A
+    /// sign-in that answers a challenge pays for one durable write instead of two.
+    func putRefreshToken(_ record: RefreshTokenRecord, spending marker: OnceMarker) async throws -> Bool
     func refreshToken(hash: [UInt8]) async throws -> RefreshTokenRecord?
     func refreshFamily(originJti: String) async throws -> RefreshTokenRecord?
     /// Whether a family is revoked (nil when there is none): what every access-token check asks.
@@ -103,6 +107,16 @@ public protocol SettingsStore: Sendable {
 
 public typealias CognateStorage = PoolStore & ClientStore & UserStore & GroupStore & CodeStore & TokenStore & SettingsStore & OnceStore
     & DomainStore & ResourceServerStore & UICustomizationStore & AuthorizationCodeStore & HostedSessionStore
+
+/// A one-time marker: a spent challenge's id, kept until its challenge expires.
+public struct OnceMarker: Sendable, Hashable {
+    public var id: [UInt8]
+    public var expiresAt: Double
+    public init(id: [UInt8], expiresAt: Double) {
+        self.id = id
+        self.expiresAt = expiresAt
+    }
+}
 
 /// One-time markers shared by all nodes (spent challenges).
 public protocol OnceStore: Sendable {

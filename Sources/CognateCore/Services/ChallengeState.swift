@@ -54,8 +54,22 @@ extension Cognate {
 
     /// Challenges are single-use: the first answer spends the nonce on every node.
     func spend(_ state: ChallengeState, failure: CognitoError) async throws {
-        let id = deps.digests.sha256(Array(("challenge:" + state.nonce).utf8))
-        guard try await store.consumeOnce(id: id, expiresAt: state.expiresAt) else { throw failure }
+        try await spend(Spend(marker: marker(state), failure: failure))
+    }
+
+    func spend(_ pending: Spend) async throws {
+        guard try await store.consumeOnce(id: pending.marker.id, expiresAt: pending.marker.expiresAt) else { throw pending.failure }
+    }
+
+    func marker(_ state: ChallengeState) -> OnceMarker {
+        OnceMarker(id: deps.digests.sha256(Array(("challenge:" + state.nonce).utf8)), expiresAt: state.expiresAt)
+    }
+
+    /// An answered challenge not spent yet: spent with the sign-in's refresh token, in one
+    /// commit, when nothing runs in between; `failure` is what a second answer gets.
+    struct Spend: Sendable {
+        var marker: OnceMarker
+        var failure: CognitoError
     }
 }
 

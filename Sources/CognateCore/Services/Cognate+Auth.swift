@@ -109,9 +109,18 @@ extension Cognate {
     }
 
     /// A successful sign-in: the PostAuthentication trigger, then tokens (through PreTokenGeneration).
-    func completeSignIn(_ user: User, client: AppClient, pool: UserPool, source: String, clientMetadata: [String: String]?) async throws -> AuthStep {
+    /// An `answered` challenge is spent with the refresh token, or first when a trigger will run:
+    /// two racing answers must not both reach a trigger.
+    func completeSignIn(
+        _ user: User, client: AppClient, pool: UserPool, source: String, clientMetadata: [String: String]?, answered: Spend? = nil
+    ) async throws -> AuthStep {
+        var answered = answered
+        if let first = answered, triggerTarget(.postAuthentication, pool) != nil || triggerTarget(.preTokenGeneration, pool) != nil {
+            try await spend(first)
+            answered = nil
+        }
         try await postAuthentication(user, client: client, pool: pool, clientMetadata: clientMetadata)
-        let result = try await issueTokens(user: user, pool: pool, client: client, authTime: now, source: source, clientMetadata: clientMetadata)
+        let result = try await issueTokens(user: user, pool: pool, client: client, authTime: now, source: source, clientMetadata: clientMetadata, answered: answered)
         return AuthStep(challengeParameters: [:], authenticationResult: result)
     }
 
@@ -123,9 +132,14 @@ extension Cognate {
     }
 
     /// After a correct password: a forced password change, or tokens.
-    func afterPassword(_ user: User, client: AppClient, pool: UserPool, clientMetadata: [String: String]?) async throws -> AuthStep {
-        if let challenge = try passwordChallenge(user, client: client, pool: pool) { return challenge }
-        return try await completeSignIn(user, client: client, pool: pool, source: "TokenGeneration_Authentication", clientMetadata: clientMetadata)
+    func afterPassword(_ user: User, client: AppClient, pool: UserPool, clientMetadata: [String: String]?, answered: Spend? = nil) async throws -> AuthStep {
+        if let challenge = try passwordChallenge(user, client: client, pool: pool) {
+            if let answered { try await spend(answered) }
+            return challenge
+        }
+        return try await completeSignIn(
+            user, client: client, pool: pool, source: "TokenGeneration_Authentication", clientMetadata: clientMetadata, answered: answered
+        )
     }
 
     /// The challenge a user must answer after a correct password, if any.

@@ -99,12 +99,13 @@ extension Cognate {
             throw CognitoError.incorrectCredentials
         }
         guard constantTimeEquals(expected, given) else { throw CognitoError.incorrectCredentials }
-        try await spend(state, failure: .incorrectCredentials)
-        if !user.enabled { throw CognitoError.userDisabled }
-        if let custom = state.customSession {
-            let session = custom + [CustomChallengeResult(challengeName: "PASSWORD_VERIFIER", challengeResult: true)]
+        let answered = Spend(marker: marker(state), failure: .incorrectCredentials)
+        guard user.enabled, state.customSession == nil else {
+            try await spend(answered)
+            if !user.enabled { throw CognitoError.userDisabled }
+            let session = (state.customSession ?? []) + [CustomChallengeResult(challengeName: "PASSWORD_VERIFIER", challengeResult: true)]
             return try await defineNext(user, session: session, srpA: nil, client: client, pool: pool, clientMetadata: clientMetadata)
         }
-        return try await afterPassword(user, client: client, pool: pool, clientMetadata: clientMetadata)
+        return try await afterPassword(user, client: client, pool: pool, clientMetadata: clientMetadata, answered: answered)
     }
 }

@@ -36,7 +36,8 @@ extension Cognate {
     /// when `openid` was granted.
     func issueTokens(
         user: User, pool: UserPool, client: AppClient, authTime: Double, family: RefreshTokenRecord? = nil,
-        scopes: [String] = [Cognate.adminScope], oauth: OAuthIssue? = nil, source: String? = nil, clientMetadata: [String: String]? = nil
+        scopes: [String] = [Cognate.adminScope], oauth: OAuthIssue? = nil, source: String? = nil, clientMetadata: [String: String]? = nil,
+        answered: Spend? = nil
     ) async throws -> AuthenticationResultType {
         let t = now
         let iat = Int(t)
@@ -87,14 +88,22 @@ extension Cognate {
         if family == nil {
             let raw = deps.random.bytes(count: 96)
             let token = Base64.urlEncode(raw)
-            try await store.putRefreshToken(RefreshTokenRecord(
+            let record = RefreshTokenRecord(
                 originJti: originJti, tokenHash: deps.digests.sha256(Array(token.utf8)), poolId: pool.id, clientId: client.id,
                 username: user.username, authTime: authTime, issuedAt: t, expiresAt: t + Double(client.refreshTokenSeconds), scopes: scopes,
                 hosted: isOAuth ? true : nil
-            ))
+            )
+            if let answered {
+                // One commit spends the challenge and stores the family; a second answer stores nothing.
+                guard try await store.putRefreshToken(record, spending: answered.marker) else { throw answered.failure }
+            } else {
+                try await store.putRefreshToken(record)
+            }
             // The implicit flow hands out no refresh token; the family still exists so that the
             // access token can be revoked with the user's others.
             refreshToken = oauth?.withRefreshToken == false ? nil : token
+        } else if let answered {
+            try await spend(answered)
         }
         return AuthenticationResultType(
             accessToken: accessToken, expiresIn: client.accessTokenSeconds, tokenType: "Bearer", refreshToken: refreshToken, idToken: idToken
