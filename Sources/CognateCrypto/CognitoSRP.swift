@@ -1,8 +1,9 @@
 import CognateCore
 
 /// The server side of Cognito's SRP-6a (see `SRPMath` for the conventions). A full sign-in
-/// costs three 3072-bit exponentiations with 256-bit exponents: g^b for B, then v^u and
-/// (A·v^u)^b for S. All of them run in constant time on the shared Montgomery context.
+/// costs three 3072-bit exponentiations with 256-bit exponents: g^b for B (from the
+/// generator's precomputed table), then v^u and (A·v^u)^b for S. All of them run in constant
+/// time on the shared Montgomery context.
 public struct CognitoSRP: SRPEngine {
     private let group: SRPGroup
 
@@ -11,19 +12,14 @@ public struct CognitoSRP: SRPEngine {
     }
 
     public func verifier(poolName: String, userId: String, password: String, salt: [UInt8]) -> [UInt8] {
-        let ctx = BigNumContext()
-        let x = BigNum(bytes: SRPMath.x(salt: salt, poolName: poolName, userId: userId, password: password))
-        x.markSecret()
-        return group.power(group.g, x, ctx).bytes
+        group.powerOfG(SRPMath.x(salt: salt, poolName: poolName, userId: userId, password: password), BigNumContext()).bytes
     }
 
     public func serverPublic(verifier: [UInt8], secret b: [UInt8]) throws -> [UInt8] {
         let ctx = BigNumContext()
-        let secret = BigNum(bytes: b)
-        secret.markSecret()
-        guard !secret.isZero else { throw CryptoFailure.invalidInput("server secret b is 0") }
+        guard b.contains(where: { $0 != 0 }) else { throw CryptoFailure.invalidInput("server secret b is 0") }
         let kv = group.mulMod(group.k, BigNum(bytes: verifier), ctx)
-        let bigB = group.addMod(kv, group.power(group.g, secret, ctx), ctx)
+        let bigB = group.addMod(kv, group.powerOfG(b, ctx), ctx)
         guard !bigB.isZero else { throw CryptoFailure.invalidInput("B is 0 mod N") }
         return bigB.bytes
     }

@@ -38,6 +38,8 @@ final class SRPGroup: @unchecked Sendable {
     /// k as the 32-byte hash it is defined by.
     let kBytes: [UInt8]
     private let montgomery: OpaquePointer
+    /// g^e from a precomputed table (see `FixedBasePower`): B's g^b and every verifier's g^x.
+    private let generatorPowers: FixedBasePower
 
     private init() {
         nBytes = Hex.decode(Self.nHex)!
@@ -54,6 +56,7 @@ final class SRPGroup: @unchecked Sendable {
             bnCheck(BN_MONT_CTX_set(mont, modulus.raw, ctx.raw), "BN_MONT_CTX_set")
         }
         montgomery = mont
+        generatorPowers = FixedBasePower(base: g, modulus: N, montgomery: mont)
     }
 
     deinit { BN_MONT_CTX_free(montgomery) }
@@ -68,6 +71,17 @@ final class SRPGroup: @unchecked Sendable {
         let result = BigNum()
         result.setModExpConstantTime(reduced, exponent, modulo: N, montgomery: montgomery, ctx)
         return result
+    }
+
+    /// g^exponent mod N in constant time with respect to the exponent (unsigned big-endian
+    /// bytes); through the generator's table for exponents of up to 256 bits.
+    func powerOfG(_ exponent: [UInt8], _ ctx: BigNumContext) -> BigNum {
+        guard exponent.count <= FixedBasePower.exponentBytes else {
+            let e = BigNum(bytes: exponent)
+            e.markSecret()
+            return power(g, e, ctx)
+        }
+        return generatorPowers.power(exponent, ctx)
     }
 
     func mulMod(_ a: BigNum, _ b: BigNum, _ ctx: BigNumContext) -> BigNum {

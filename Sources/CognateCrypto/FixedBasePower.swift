@@ -1,0 +1,128 @@
+import COpenSSL
+
+/// g^e mod N for one fixed base and exponents of up to 256 bits, from a table computed once:
+/// entry (i, j) holds g^(j·32^i) in Montgomery form, so g^e is the product of one entry per
+/// 5-bit digit of e — 51 Montgomery multiplications and no squarings, against ~256 squarings
+/// and ~50 multiplications for a windowed exponentiation (measured for 3072/256 bits: 163 µs
+/// against 634 µs for BN_mod_exp_mont_consttime). It serves the exponentiations whose
+/// base is the generator: B = kv + g^b at every SRP start, and v = g^x for every password check.
+///
+/// OpenSSL offers no fixed-base exponentiation for finite-field groups, so the comb is written
+/// here on top of its Montgomery multiplication; what keeps it constant time with respect to
+/// the (secret) exponent:
+/// - every digit costs the same: a digit 0 multiplies by the table's Montgomery one;
+/// - an entry is selected by reading all 32 entries of its row and masking, never by indexing
+///   memory with the digit (as OpenSSL's own consttime path reads its whole window table);
+/// - the multiplication is OpenSSL's `bn_mul_mont` (through BN_mod_mul_montgomery), which does
+///   not branch on the values of full-width operands.
+///
+/// Thread safety (why `@unchecked Sendable` holds): the table and the BIGNUMs are written only
+/// in `init`; the BN_MONT_CTX is only read (see `SRPGroup`).
+final class FixedBasePower: @unchecked Sendable {
+    // 5 measured best here (g^x: 187 / 163 / 166 / 196 µs for 4 / 5 / 6 / 7 bits): wider digits
+    // mean fewer multiplications but longer rows to read in full; the table is 640 KB.
+    static let digitBits = 5
+    static let rowSize = 1 << digitBits
+    /// The longest exponent served, in bytes; longer ones go to BN_mod_exp_mont_consttime.
+    static let exponentBytes = 32
+    static let rows = (exponentBytes * 8 + digitBits - 1) / digitBits
+
+    private let limbs: Int
+    private let modulus: BigNum
+    private let montgomery: OpaquePointer
+    /// rows × rowSize entries of `limbs` little-endian 64-bit words each.
+    private let table: [UInt64]
+
+    /// `base` must be reduced mod `modulus`; `montgomery` is set up for `modulus` and must
+    /// outlive this object.
+    init(base: BigNum, modulus: BigNum, montgomery: OpaquePointer) {
+        self.modulus = modulus
+        self.montgomery = montgomery
+        limbs = (modulus.bitCount + 63) / 64
+        let ctx = BigNumContext()
+        var table = [UInt64](repeating: 0, count: Self.rows * Self.rowSize * limbs)
+        let one = BigNum(word: 1), step = BigNum(), entry = BigNum()
+        bnCheck(BN_to_montgomery(step.raw, base.raw, montgomery, ctx.raw), "BN_to_montgomery")
+        var bytes = [UInt8](repeating: 0, count: limbs * 8)
+        for row in 0..<Self.rows {
+            // step = g^(32^row) in Montgomery form; the row is step^0 … step^31.
+            bnCheck(BN_to_montgomery(entry.raw, one.raw, montgomery, ctx.raw), "BN_to_montgomery")
+            for j in 0..<Self.rowSize {
+                if j > 0 { bnCheck(BN_mod_mul_montgomery(entry.raw, entry.raw, step.raw, montgomery, ctx.raw), "BN_mod_mul_montgomery") }
+                guard BN_bn2lebinpad(entry.raw, &bytes, Int32(bytes.count)) == Int32(bytes.count) else { fatalError("BN_bn2lebinpad") }
+                let start = (row * Self.rowSize + j) * limbs
+                // Stored as little-endian bytes in memory, what BN_lebin2bn reads back.
+                for l in 0..<limbs { table[start + l] = Self.limb(bytes, l).littleEndian }
+            }
+            for _ in 0..<Self.digitBits {
+                bnCheck(BN_mod_mul_montgomery(step.raw, step.raw, step.raw, montgomery, ctx.raw), "BN_mod_mul_montgomery")
+            }
+        }
+        self.table = table
+        withExtendedLifetime((one, step, entry, base)) {}
+    }
+
+    private static func limb(_ bytes: [UInt8], _ l: Int) -> UInt64 {
+        var w: UInt64 = 0
+        for b in (0..<8).reversed() { w = w << 8 | UInt64(bytes[l * 8 + b]) }
+        return w
+    }
+
+    /// base^exponent mod modulus; `exponent` is unsigned big-endian of at most `exponentBytes`.
+    func power(_ exponent: [UInt8], _ ctx: BigNumContext) -> BigNum {
+        precondition(exponent.count <= Self.exponentBytes)
+        let padded = [UInt8](repeating: 0, count: Self.exponentBytes - exponent.count) + exponent
+        let acc = BigNum(), selected = BigNum()
+        acc.markSecret()
+        selected.markSecret()
+        var words = [UInt64](repeating: 0, count: limbs)
+        table.withUnsafeBufferPointer { table in
+            words.withUnsafeMutableBufferPointer { words in
+                for row in 0..<Self.rows {
+                    let digit = Self.digit(padded, row)
+                    select(row: row, digit: digit, from: table, into: words)
+                    let ok = words.withMemoryRebound(to: UInt8.self) { BN_lebin2bn($0.baseAddress, Int32($0.count), selected.raw) }
+                    guard ok != nil else { fatalError("BN_lebin2bn: out of memory") }
+                    if row == 0 {
+                        guard BN_copy(acc.raw, selected.raw) != nil else { fatalError("BN_copy: out of memory") }
+                    } else {
+                        bnCheck(BN_mod_mul_montgomery(acc.raw, acc.raw, selected.raw, montgomery, ctx.raw), "BN_mod_mul_montgomery")
+                    }
+                }
+                // The selected limbs were secret-dependent: don't leave them behind.
+                for l in 0..<words.count { words[l] = 0 }
+            }
+        }
+        let result = BigNum()
+        bnCheck(BN_from_montgomery(result.raw, acc.raw, montgomery, ctx.raw), "BN_from_montgomery")
+        withExtendedLifetime((acc, selected, ctx)) {}
+        return result
+    }
+
+    /// Digit `row` of the exponent (big-endian bytes), counting from the least significant bits.
+    /// The loop's shape depends only on `row`, never on the exponent's value.
+    @inline(__always)
+    static func digit(_ exponent: [UInt8], _ row: Int) -> UInt64 {
+        var d: UInt64 = 0
+        for k in 0..<digitBits {
+            let bit = row * digitBits + k
+            guard bit < exponent.count * 8 else { break }
+            d |= UInt64(exponent[exponent.count - 1 - bit / 8] >> UInt8(bit % 8) & 1) << UInt64(k)
+        }
+        return d
+    }
+
+    /// words = entry (row, digit), reading every entry of the row under a mask.
+    @inline(__always)
+    private func select(row: Int, digit: UInt64, from table: UnsafeBufferPointer<UInt64>, into words: UnsafeMutableBufferPointer<UInt64>) {
+        for l in 0..<limbs { words[l] = 0 }
+        let rowStart = row * Self.rowSize * limbs
+        for j in 0..<Self.rowSize {
+            let diff = UInt64(j) ^ digit
+            // All ones when diff == 0, else zero, without a branch.
+            let mask = ((diff | (0 &- diff)) >> 63) &- 1
+            let start = rowStart + j * limbs
+            for l in 0..<limbs { words[l] |= table[start + l] & mask }
+        }
+    }
+}
