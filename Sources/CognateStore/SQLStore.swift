@@ -29,6 +29,7 @@ public final class SQLStore: Sendable {
         guard let bytes = row.blob(column) else { throw StoreError.corrupt("\(T.self)") }
         // Users are read most (ListUsers reads 61 a page): their own parser first, JSONDecoder if it declines.
         if T.self == User.self, let user = User.fromStoredJSON(bytes) { return user as! T }
+        if T.self == RefreshTokenRecord.self, let family = RefreshTokenRecord.fromStoredJSON(bytes) { return family as! T }
         return try JSONDecoder().decode(T.self, from: Data(bytes))
     }
 
