@@ -31,6 +31,13 @@ struct MicroCommand: AsyncParsableCommand {
         try time("encode User (JSONEncoder)", 2000) { _ = try JSONEncoder().encode(user) }
         try time("decode User (JSONDecoder)", 2000) { _ = try JSONDecoder().decode(User.self, from: userJSON) }
         time("decode User (User.fromStoredJSON)", 5000) { _ = User.fromStoredJSON(Array(userJSON)) }
+        let family = RefreshTokenRecord(
+            originJti: random.uuid(), tokenHash: random.bytes(count: 32), poolId: pool.id, clientId: "4l7tkd2nq5ua1f3ru0jvplo0bu",
+            username: "user0000001", authTime: now, issuedAt: now, expiresAt: now + 2_592_000, scopes: ["aws.cognito.signin.user.admin"]
+        )
+        let familyJSON = try JSONEncoder().encode(family)
+        try time("decode refresh family (JSONDecoder)", 5000) { _ = try JSONDecoder().decode(RefreshTokenRecord.self, from: familyJSON) }
+        time("decode refresh family (fromStoredJSON)", 5000) { _ = RefreshTokenRecord.fromStoredJSON(Array(familyJSON)) }
         try time("encode UserPool (JSONEncoder)", 1000) { _ = try JSONEncoder().encode(pool) }
         try time("decode UserPool (JSONDecoder)", 1000) { _ = try JSONDecoder().decode(UserPool.self, from: poolJSON) }
 
