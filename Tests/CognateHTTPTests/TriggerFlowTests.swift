@@ -142,6 +142,19 @@ private func request(_ e: [String: JSONValue]) -> [String: JSONValue] {
             #expect(replay.errorType == "NotAuthorizedException")
             #expect(triggers.events(.postAuthentication).count == 1)
             #expect(triggers.events(.preTokenGeneration).count == 1)
+
+            // Wrong passwords, by SRP and by USER_PASSWORD_AUTH, reach neither trigger; right ones do.
+            let wrongSRP = try await SignInTests.srpSignIn(c, pool: pool, client: client, username: "fay", password: "Passw0rd?")
+            #expect(wrongSRP.errorType == "NotAuthorizedException")
+            let params = ["ClientId": client, "AuthFlow": "USER_PASSWORD_AUTH"] as [String: Any]
+            let wrong = try await c.call("InitiateAuth", params.merging(["AuthParameters": ["USERNAME": "fay", "PASSWORD": "Passw0rd?"]]) { $1 })
+            #expect(wrong.message == "Incorrect username or password.")
+            #expect(triggers.events(.postAuthentication).count == 1)
+            #expect(triggers.events(.preTokenGeneration).count == 1)
+            let right = try await c.call("InitiateAuth", params.merging(["AuthParameters": ["USERNAME": "fay", "PASSWORD": "Passw0rd!"]]) { $1 })
+            #expect(right.status == .ok)
+            #expect(triggers.events(.postAuthentication).count == 2)
+            #expect(triggers.events(.preTokenGeneration).count == 2)
         }
     }
 
