@@ -22,7 +22,15 @@ public final class SQLStore: Sendable {
     }
 
     static func encode<T: Encodable>(_ value: T) throws -> SQLValue {
-        .blob([UInt8](try JSONEncoder().encode(value)))
+        .blob([UInt8](try storedEncoder().encode(value)))
+    }
+
+    /// '/' is written as is: stored bytes are base64, where one character in 64 is a '/', and
+    /// JSONEncoder's default "\/" made every read of them take the unescaping path.
+    static func storedEncoder() -> JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .withoutEscapingSlashes
+        return encoder
     }
 
     static func decode<T: Decodable>(_ type: T.Type, _ row: SQLRow, _ column: Int = 0) throws -> T {

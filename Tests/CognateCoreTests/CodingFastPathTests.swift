@@ -22,6 +22,19 @@ import Testing
             #expect(Base64.urlEncode(bytes) == url)
             #expect(Base64.urlDecode(url) == bytes)
         }
+        // One character replaced anywhere (by an invalid one, '=' or another alphabet's).
+        for length in [1, 2, 3, 4, 5, 6, 30, 31, 32] {
+            let std = Data((0..<length).map { _ in UInt8.random(in: 0...255, using: &rng) }).base64EncodedString()
+            for position in 0..<std.utf8.count {
+                for replacement in ["-", "_", "=", "*", " ", "+", "/", "A"] {
+                    var chars = Array(std)
+                    chars[position] = Character(replacement)
+                    let s = String(chars)
+                    #expect(Base64.decode(s) == Data(base64Encoded: s).map { [UInt8]($0) }, "decode \(s.debugDescription)")
+                    #expect(Base64.urlDecode(s) == foundationURLDecode(s), "urlDecode \(s.debugDescription)")
+                }
+            }
+        }
         let odd = ["", "QQ==", "QR==", "QUI=", "QUJ=", "QQ", "QQ=", " QQ==", "QQ==\n", "Q===", "QUJD", "=QQ=", "QQ==QQ==", "Q", "QUJD-_", "QUJD+/", "a-b_", "a+b/", "é", "QQ===", "QUJDR", "QQ====", "QUI==", "QUJD=", "QUJD====", "Q=", "Q==", "=", "==", "====", "=====", "QUJDQQ===", "QUJDQQ=", "QQ==Q", "QUJD=QUJD"]
         for s in odd {
             #expect(Base64.decode(s) == Data(base64Encoded: s).map { [UInt8]($0) }, "decode \(s.debugDescription)")

@@ -19,12 +19,19 @@ import Testing
     }
 
     @Test func readsWhatJSONDecoderReads() throws {
-        for user in Self.users() {
-            let data = try JSONEncoder().encode(user)
-            let fast = try #require(User.fromStoredJSON(Array(data)))
-            #expect(fast == user)
-            #expect(fast == (try JSONDecoder().decode(User.self, from: data)))
+        // The store writes '/' as is; rows from before it wrote "\/" (JSONEncoder's default).
+        let unescaped = JSONEncoder()
+        unescaped.outputFormatting = .withoutEscapingSlashes
+        for encoder in [JSONEncoder(), unescaped] {
+            for user in Self.users() {
+                let data = try encoder.encode(user)
+                let fast = try #require(User.fromStoredJSON(Array(data)))
+                #expect(fast == user)
+                #expect(fast == (try JSONDecoder().decode(User.self, from: data)))
+            }
         }
+        #expect(try String(decoding: unescaped.encode(Self.users()[0]), as: UTF8.self).contains("/"))
+        #expect(try !String(decoding: JSONEncoder().encode(Self.users()[0]), as: UTF8.self).contains("\\/") == false)
     }
 
     @Test func declinesOtherShapes() throws {
@@ -34,6 +41,21 @@ import Testing
         let extra = #"{"poolId":"p","username":"u","sub":"s","attributes":{},"status":"CONFIRMED","enabled":true,"createdAt":1,"modifiedAt":1,"index":{"usernameKey":"u","aliasKeys":[],"searchKeys":[]},"mfa":1}"#
         #expect(User.fromStoredJSON(Array(extra.utf8)) == nil)
         #expect(User.fromStoredJSON(Array("{}".utf8)) == nil)
+    }
+
+    /// Stored bytes with escapes: "\/" (rows from before slashes went unescaped), a "\u"
+    /// escape (the general path), and an escaped quote, which no base64 has.
+    @Test func readsEscapedBase64AsJSONDecoderDoes() throws {
+        let shape = { (salt: String) in
+            #"{"poolId":"p","username":"u","sub":"s","attributes":{},"status":"CONFIRMED","enabled":true,"createdAt":1,"modifiedAt":1,"password":{"salt":"\#(salt)","sealedVerifier":"AQID","setAt":1},"index":{"usernameKey":"u","aliasKeys":[],"searchKeys":[]}}"#
+        }
+        for salt in [#"ab\/\/"#, #"AQID"#, #"A\/QD"#, "AQID", #"AQ"D"#, #"AQ\D"#, "", "AQ=D"] {
+            let json = Array(shape(salt).utf8)
+            let reference = try? JSONDecoder().decode(User.self, from: Data(json))
+            let fast = User.fromStoredJSON(json)
+            if let fast { #expect(fast == reference, "\(salt)") }
+            #expect(fast?.password?.salt == reference?.password?.salt, "\(salt)")
+        }
     }
 
     /// Adding a stored property to these types means teaching `fromStoredJSON` about it.

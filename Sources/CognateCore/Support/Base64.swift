@@ -6,8 +6,9 @@ import Foundation
 ///
 /// Decoding gives exactly what the Foundation code before it gave: canonical input (length a
 /// multiple of four, at most two '=' at the end; base64url without '=') is decoded here, with
-/// unused trailing bits ignored as Foundation does; anything else goes to Foundation itself,
-/// quirks included ("QQ===" decodes there, "====" gives one zero byte). base64url accepts
+/// unused trailing bits ignored as Foundation does; anything else, and anything refused here,
+/// goes to Foundation itself, quirks included ("QQ===" decodes there, "====" gives one zero
+/// byte, and an '=' inside is skipped: "PQ=+" is two bytes). base64url accepts
 /// either alphabet, as the old character replacement did.
 public enum Base64 {
     static let standard = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
@@ -28,8 +29,7 @@ public enum Base64 {
 
     public static func decode(_ text: String) -> [UInt8]? {
         var copy = text
-        let fast: [UInt8]?? = copy.withUTF8 { canonical($0, url: false) ? .some(decode($0, table: standardTable, padTo4: false)) : nil }
-        if let fast { return fast }
+        if let fast = copy.withUTF8({ canonical($0, url: false) ? decode($0, table: standardTable, padTo4: false) : nil }) { return fast }
         return Data(base64Encoded: text).map { [UInt8]($0) }
     }
 
@@ -37,8 +37,7 @@ public enum Base64 {
 
     public static func urlDecode(_ text: String) -> [UInt8]? {
         var copy = text
-        let fast: [UInt8]?? = copy.withUTF8 { canonical($0, url: true) ? .some(decode($0, table: eitherTable, padTo4: true)) : nil }
-        if let fast { return fast }
+        if let fast = copy.withUTF8({ canonical($0, url: true) ? decode($0, table: eitherTable, padTo4: true) : nil }) { return fast }
         var s = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
         while s.count % 4 != 0 { s.append("=") }
         return Data(base64Encoded: s).map { [UInt8]($0) }
@@ -57,13 +56,13 @@ public enum Base64 {
 
     /// Standard base64 over bytes already in hand (stored byte fields).
     static func decode(_ input: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
-        if canonical(input, url: false) { return decode(input, table: standardTable, padTo4: false) }
+        if canonical(input, url: false), let fast = decode(input, table: standardTable, padTo4: false) { return fast }
         return decode(String(decoding: input, as: UTF8.self))
     }
 
     /// base64url over bytes already in hand (the parts of a JWT).
     static func urlDecode(_ input: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
-        if canonical(input, url: true) { return decode(input, table: eitherTable, padTo4: true) }
+        if canonical(input, url: true), let fast = decode(input, table: eitherTable, padTo4: true) { return fast }
         return urlDecode(String(decoding: input, as: UTF8.self))
     }
 
@@ -119,24 +118,37 @@ public enum Base64 {
         let pads = given + padding
         guard pads <= 2 else { return nil }
         let symbols = input.count - given
-        var out = [UInt8]()
-        out.reserveCapacity(count / 4 * 3)
-        var acc: UInt32 = 0
-        var bits = 0
-        for i in 0..<symbols {
-            let v = table[Int(input[i])]
-            if v == invalid { return nil }
-            acc = acc << 6 | UInt32(v)
-            bits += 6
-            if bits >= 8 {
-                bits -= 8
-                out.append(UInt8(truncatingIfNeeded: acc >> UInt32(bits)))
-            }
-        }
         // A final group of one symbol carries no whole byte; two or three symbols need their '='.
-        let lastGroup = symbols % 4
+        let quads = symbols / 4, lastGroup = symbols % 4
         if lastGroup == 1 { return nil }
         if lastGroup != 0 && lastGroup + pads != 4 { return nil }
-        return out
+        let length = quads * 3 + (lastGroup == 0 ? 0 : lastGroup - 1)
+        // Four symbols to three bytes at a time; an invalid symbol (0xFF in the table, every
+        // valid one is < 64) is noticed once at the end through the OR of all of them. Unused
+        // trailing bits are ignored, as Foundation does.
+        var seen: UInt8 = 0
+        let out = table.withUnsafeBufferPointer { t in
+            [UInt8](unsafeUninitializedCapacity: length) { buffer, written in
+                var i = 0, o = 0
+                for _ in 0..<quads {
+                    let a = t[Int(input[i])], b = t[Int(input[i + 1])], c = t[Int(input[i + 2])], d = t[Int(input[i + 3])]
+                    seen |= a | b | c | d
+                    let n = UInt32(a) << 18 | UInt32(b) << 12 | UInt32(c) << 6 | UInt32(d)
+                    buffer[o] = UInt8(truncatingIfNeeded: n >> 16)
+                    buffer[o + 1] = UInt8(truncatingIfNeeded: n >> 8)
+                    buffer[o + 2] = UInt8(truncatingIfNeeded: n)
+                    i += 4
+                    o += 3
+                }
+                if lastGroup >= 2 {
+                    let a = t[Int(input[i])], b = t[Int(input[i + 1])], c = lastGroup == 3 ? t[Int(input[i + 2])] : 0
+                    seen |= a | b | c
+                    buffer[o] = a << 2 | b >> 4
+                    if lastGroup == 3 { buffer[o + 1] = b << 4 | c >> 2 }
+                }
+                written = length
+            }
+        }
+        return seen & 0x80 == 0 ? out : nil
     }
 }

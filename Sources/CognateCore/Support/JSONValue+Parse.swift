@@ -1,3 +1,5 @@
+import Foundation
+
 /// A direct JSON parser for `JSONValue`, used on every JWT a request presents. Decoding claims
 /// through `JSONDecoder` tried each case in turn and threw on every miss, which cost more than
 /// the token's RSA verification. Same results as that decoding: integral numbers become
@@ -286,33 +288,44 @@ struct JSONReader {
 
     /// A base64 string member, decoded straight from the buffer (a sealed verifier is ~550
     /// characters; going through a String first cost more than the rest of the user).
-    /// JSONEncoder writes '/' as "\/", so that escape is undone on the way; any other escape
-    /// takes the general path.
+    /// The store writes '/' unescaped, but rows written before did as JSONEncoder does by
+    /// default ("\/"), so that escape is undone on the way; any other escape takes the general
+    /// path.
     mutating func readBase64() -> [UInt8]? {
         skipSpace()
         guard at < bytes.count, bytes[at] == UInt8(ascii: "\"") else { return nil }
         let start = at + 1
-        var end = start
+        guard let base = bytes.baseAddress else { return nil }
+        // Base64 has neither quotes nor backslashes: memchr finds the end, a second one any escape.
+        guard let quote = memchr(base + start, Int32(UInt8(ascii: "\"")), bytes.count - start) else { return nil }
+        var end = UnsafeRawPointer(quote).assumingMemoryBound(to: UInt8.self) - base
         var slashes = false
-        while end < bytes.count, bytes[end] != UInt8(ascii: "\"") {
-            if bytes[end] == UInt8(ascii: "\\") {
-                guard end + 1 < bytes.count, bytes[end + 1] == UInt8(ascii: "/") else { return readString().flatMap(Base64.decode) }
-                slashes = true
+        if memchr(base + start, Int32(UInt8(ascii: "\\")), end - start) != nil {
+            // An escape: walk it byte by byte ("\\\"" does not end the string).
+            end = start
+            while end < bytes.count, bytes[end] != UInt8(ascii: "\"") {
+                if bytes[end] == UInt8(ascii: "\\") {
+                    guard end + 1 < bytes.count, bytes[end + 1] == UInt8(ascii: "/") else { return readString().flatMap(Base64.decode) }
+                    slashes = true
+                    end += 1
+                }
                 end += 1
             }
-            end += 1
+            guard end < bytes.count else { return nil }
         }
-        guard end < bytes.count else { return nil }
         at = end + 1
         let raw = UnsafeBufferPointer(rebasing: bytes[start..<end])
         guard slashes else { return Base64.decode(raw) }
-        var text = [UInt8]()
-        text.reserveCapacity(raw.count)
-        var i = 0
-        while i < raw.count {
-            if raw[i] == UInt8(ascii: "\\") { i += 1 }
-            text.append(raw[i])
-            i += 1
+        // Rows written before slashes went unescaped: drop each backslash of a "\/".
+        let text = [UInt8](unsafeUninitializedCapacity: raw.count) { buffer, written in
+            var i = 0, o = 0
+            while i < raw.count {
+                if raw[i] == UInt8(ascii: "\\") { i += 1 }
+                buffer[o] = raw[i]
+                i += 1
+                o += 1
+            }
+            written = o
         }
         return text.withUnsafeBufferPointer { Base64.decode($0) }
     }

@@ -30,7 +30,11 @@ struct MicroCommand: AsyncParsableCommand {
         print("User JSON \(userJSON.count) bytes, UserPool JSON \(poolJSON.count) bytes")
         try time("encode User (JSONEncoder)", 2000) { _ = try JSONEncoder().encode(user) }
         try time("decode User (JSONDecoder)", 2000) { _ = try JSONDecoder().decode(User.self, from: userJSON) }
-        time("decode User (User.fromStoredJSON)", 5000) { _ = User.fromStoredJSON(Array(userJSON)) }
+        time("decode User (User.fromStoredJSON, \\/)", 5000) { _ = User.fromStoredJSON(Array(userJSON)) }
+        let unescaped = JSONEncoder()
+        unescaped.outputFormatting = .withoutEscapingSlashes
+        let storedJSON = try unescaped.encode(user)
+        time("decode User (User.fromStoredJSON, /)", 5000) { _ = User.fromStoredJSON(Array(storedJSON)) }
         let family = RefreshTokenRecord(
             originJti: random.uuid(), tokenHash: random.bytes(count: 32), poolId: pool.id, clientId: "4l7tkd2nq5ua1f3ru0jvplo0bu",
             username: "user0000001", authTime: now, issuedAt: now, expiresAt: now + 2_592_000, scopes: ["aws.cognito.signin.user.admin"]
