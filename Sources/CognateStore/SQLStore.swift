@@ -231,24 +231,43 @@ extension SQLStore: UserStore {
     }
 
     public func searchUsers(poolId: String, attribute: String, value: String, prefix: Bool, after: SearchCursor?, limit: Int) async throws -> [User] {
-        // A prefix is a range on the index: [value, successor(value)), or [value, ∞) when the
-        // prefix has no successor ("" or all U+10FFFF).
-        var range = "s.value = ?"
-        var binds: [SQLValue] = [.text(poolId), .text(attribute), .text(value)]
+        guard let (sql, binds) = Self.searchStatement(poolId: poolId, attribute: attribute, value: value, prefix: prefix, after: after, limit: limit)
+        else { return [] }
+        return try readAll(User.self, sql, binds)
+    }
+
+    /// The page of matches after `after`, seeking the index straight to where the page starts.
+    /// (A range from the prefix with the cursor as a filter on top made every page walk every
+    /// match before it: O(position), 21 ms a page 190,000 users in.) Nil when nothing can
+    /// follow the cursor. SQLite compares text as UTF-8 bytes, so the bounds are chosen in
+    /// byte order, not by Swift's `<` on String (canonical equivalence).
+    static func searchStatement(
+        poolId: String, attribute: String, value: String, prefix: Bool, after: SearchCursor?, limit: Int
+    ) -> (String, [SQLValue])? {
+        let cursor = after ?? SearchCursor(value: "", username: "")
+        let select = "SELECT u.data FROM user_search s JOIN users u ON u.pool_id = s.pool_id AND u.username = s.username "
+        let order = " ORDER BY s.value, s.username LIMIT ?"
+        var binds: [SQLValue] = [.text(poolId), .text(attribute)]
         if prefix {
-            range = "s.value >= ?"
-            if let upper = Self.prefixSuccessor(value) {
-                range += " AND s.value < ?"
+            // Strictly after max((value, ""), cursor): no username is empty, so (value, "") keeps
+            // every match of the prefix.
+            let start = bytesPrecede(cursor.value, value) ? (value, "") : (cursor.value, cursor.username)
+            var sql = select + "WHERE s.pool_id = ? AND s.attribute = ? AND (s.value, s.username) > (?, ?)"
+            binds += [.text(start.0), .text(start.1)]
+            if let upper = prefixSuccessor(value) {
+                sql += " AND s.value < ?"
                 binds.append(.text(upper))
             }
+            return (sql + order, binds + [.int(Int64(limit))])
         }
-        let cursor = after ?? SearchCursor(value: "", username: "")
-        return try readAll(User.self, """
-            SELECT u.data FROM user_search s JOIN users u ON u.pool_id = s.pool_id AND u.username = s.username
-            WHERE s.pool_id = ? AND s.attribute = ? AND \(range) AND (s.value, s.username) > (?, ?)
-            ORDER BY s.value, s.username LIMIT ?
-            """, binds + [.text(cursor.value), .text(cursor.username), .int(Int64(limit))])
+        // One value: the page starts after the cursor's username when the cursor is on it.
+        if bytesPrecede(value, cursor.value) { return nil }
+        let after = cursor.value.utf8.elementsEqual(value.utf8) ? cursor.username : ""
+        binds += [.text(value), .text(after), .int(Int64(limit))]
+        return (select + "WHERE s.pool_id = ? AND s.attribute = ? AND s.value = ? AND s.username > ?" + order, binds)
     }
+
+    static func bytesPrecede(_ a: String, _ b: String) -> Bool { a.utf8.lexicographicallyPrecedes(b.utf8) }
 
     /// The least string above every string that starts with `prefix`: the prefix with its last
     /// scalar incremented (trailing U+10FFFF dropped). Exact because the index compares text as

@@ -1,4 +1,5 @@
 @testable import CognateStore
+import CognateCore
 import Foundation
 import Testing
 
@@ -42,6 +43,26 @@ struct QueryPlanTests {
             }
         }
         #expect(scans.isEmpty, "\(scans.joined(separator: "\n"))")
+    }
+
+    /// ListUsers' statement is built per request; its plan must seek the index to where the
+    /// page starts, not range from the prefix and filter (which made every page cost O(position)).
+    @Test("a search page seeks the index to its cursor")
+    func searchSeeksToTheCursor() throws {
+        let dir = try TempDirectory()
+        defer { dir.remove() }
+        let store = try SQLStore(path: dir.file("cognate.db"))
+        let cursor = SearchCursor(value: "user0150000", username: "user0150000")
+        let cases: [(value: String, prefix: Bool, after: SearchCursor?, seek: String)] = [
+            ("", true, nil, "(value,username)>"), ("", true, cursor, "(value,username)>"), ("ann", true, cursor, "(value,username)>"),
+            ("user0150000", false, cursor, "value=? AND username>?"), ("anna", false, nil, "value=? AND username>?"),
+        ]
+        for c in cases {
+            let (sql, binds) = try #require(SQLStore.searchStatement(poolId: "p", attribute: "username", value: c.value, prefix: c.prefix, after: c.after, limit: 61))
+            let plan = try store.db.read { try $0.query("EXPLAIN QUERY PLAN " + sql, binds) }.compactMap { $0.text(3) }
+            #expect(plan.first { $0.hasPrefix("SEARCH s ") }?.contains(c.seek) == true, "\(c.value) \(c.prefix): \(plan)")
+            #expect(!plan.contains { $0.hasPrefix("SCAN ") || $0.contains("TEMP B-TREE") }, "\(plan)")
+        }
     }
 
     /// Deleting a pool or a user runs `DELETE FROM \(table) WHERE pool_id = ? [AND username = ?]`

@@ -134,6 +134,24 @@ extension StoreConformance {
             #expect(afterTilde.map(\.username) == expected(users, attribute: "name") { $0.hasPrefix("ann") && $0.utf8.lexicographicallyPrecedes("ann~".utf8) == false })
             // A cursor past the end.
             #expect(try await store.searchUsers(poolId: "p1", attribute: "name", value: "ann", prefix: true, after: SearchCursor(value: "b", username: ""), limit: 100).isEmpty)
+            // A cursor before the prefix: every match.
+            let early = try await store.searchUsers(poolId: "p1", attribute: "name", value: "ann", prefix: true, after: SearchCursor(value: "a", username: "zzz"), limit: 100)
+            #expect(early.map(\.username) == ordered)
+            // Cursors are compared as bytes: "anne" + U+0300 sorts after "anne", before "annè" (U+00E8),
+            // though Swift's String finds the two spellings equal.
+            let decomposed = "anne\u{300}"
+            let afterDecomposed = try await store.searchUsers(poolId: "p1", attribute: "name", value: "ann", prefix: true, after: SearchCursor(value: decomposed, username: ""), limit: 100)
+            #expect(afterDecomposed.map(\.username) == expected(users, attribute: "name") { $0.hasPrefix("ann") && decomposed.utf8.lexicographicallyPrecedes($0.utf8) })
+            #expect(afterDecomposed.contains { $0.attributes["name"] == "annè" })
+            // Exact search: a cursor on the value resumes after its username; one before the value
+            // gives every match; one after it, none.
+            let annas = expected(users, attribute: "name") { $0 == "anna" }
+            let second = try #require(byName[annas[1]])
+            let onValue = try await store.searchUsers(poolId: "p1", attribute: "name", value: "anna", prefix: false, after: SearchCursor(value: "anna", username: second.username), limit: 100)
+            #expect(onValue.map(\.username) == Array(annas.dropFirst(2)))
+            let before = try await store.searchUsers(poolId: "p1", attribute: "name", value: "anna", prefix: false, after: SearchCursor(value: "ann", username: "zzz"), limit: 100)
+            #expect(before.map(\.username) == annas)
+            #expect(try await store.searchUsers(poolId: "p1", attribute: "name", value: "anna", prefix: false, after: SearchCursor(value: "annb", username: ""), limit: 100).isEmpty)
         }
     }
 
