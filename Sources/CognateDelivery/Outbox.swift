@@ -60,7 +60,7 @@ public actor Doorbell {
         }
         let timer = Task {
             try? await Task.sleep(for: .seconds(max(seconds, 0.001)))
-            if !Task.isCancelled { await self.ring() }
+            if !Task.isCancelled { self.ring() }
         }
         await withCheckedContinuation { waiter = $0 }
         rung = false
