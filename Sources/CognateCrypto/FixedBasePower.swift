@@ -29,15 +29,13 @@ final class FixedBasePower: @unchecked Sendable {
     static let rows = (exponentBytes * 8 + digitBits - 1) / digitBits
 
     private let limbs: Int
-    private let modulus: BigNum
     private let montgomery: OpaquePointer
-    /// rows × rowSize entries of `limbs` little-endian 64-bit words each.
+    /// rows × rowSize entries of `limbs` 64-bit words each, holding little-endian bytes.
     private let table: [UInt64]
 
     /// `base` must be reduced mod `modulus`; `montgomery` is set up for `modulus` and must
     /// outlive this object.
     init(base: BigNum, modulus: BigNum, montgomery: OpaquePointer) {
-        self.modulus = modulus
         self.montgomery = montgomery
         limbs = (modulus.bitCount + 63) / 64
         precondition(limbs % 8 == 0, "rows are read eight limbs at a time")
@@ -45,16 +43,15 @@ final class FixedBasePower: @unchecked Sendable {
         var table = [UInt64](repeating: 0, count: Self.rows * Self.rowSize * limbs)
         let one = BigNum(word: 1), step = BigNum(), entry = BigNum()
         bnCheck(BN_to_montgomery(step.raw, base.raw, montgomery, ctx.raw), "BN_to_montgomery")
-        var bytes = [UInt8](repeating: 0, count: limbs * 8)
         for row in 0..<Self.rows {
             // step = g^(32^row) in Montgomery form; the row is step^0 … step^31.
             bnCheck(BN_to_montgomery(entry.raw, one.raw, montgomery, ctx.raw), "BN_to_montgomery")
             for j in 0..<Self.rowSize {
                 if j > 0 { bnCheck(BN_mod_mul_montgomery(entry.raw, entry.raw, step.raw, montgomery, ctx.raw), "BN_mod_mul_montgomery") }
-                guard BN_bn2lebinpad(entry.raw, &bytes, Int32(bytes.count)) == Int32(bytes.count) else { fatalError("BN_bn2lebinpad") }
-                let start = (row * Self.rowSize + j) * limbs
-                // Stored as little-endian bytes in memory, what BN_lebin2bn reads back.
-                for l in 0..<limbs { table[start + l] = Self.limb(bytes, l).littleEndian }
+                // Little-endian bytes straight into the entry's words: what BN_lebin2bn reads back.
+                let offset = (row * Self.rowSize + j) * limbs * 8, length = Int32(limbs * 8)
+                let written = table.withUnsafeMutableBytes { BN_bn2lebinpad(entry.raw, ($0.baseAddress! + offset).assumingMemoryBound(to: UInt8.self), length) }
+                guard written == length else { fatalError("BN_bn2lebinpad") }
             }
             for _ in 0..<Self.digitBits {
                 bnCheck(BN_mod_mul_montgomery(step.raw, step.raw, step.raw, montgomery, ctx.raw), "BN_mod_mul_montgomery")
@@ -62,12 +59,6 @@ final class FixedBasePower: @unchecked Sendable {
         }
         self.table = table
         withExtendedLifetime((one, step, entry, base)) {}
-    }
-
-    private static func limb(_ bytes: [UInt8], _ l: Int) -> UInt64 {
-        var w: UInt64 = 0
-        for b in (0..<8).reversed() { w = w << 8 | UInt64(bytes[l * 8 + b]) }
-        return w
     }
 
     /// base^exponent mod modulus; `exponent` is unsigned big-endian of at most `exponentBytes`.

@@ -388,10 +388,9 @@ extension SQLStore: TokenStore {
     }
 
     public func putRefreshToken(_ record: RefreshTokenRecord, spending marker: OnceMarker) async throws -> Bool {
-        let data = try Self.encode(record), purge = familyPurge.due(at: record.issuedAt)
-        let now = Date().timeIntervalSince1970, purgeMarkers = markerPurge.due(at: now)
+        let data = try Self.encode(record), purge = familyPurge.due(at: record.issuedAt), purgeMarkers = markerPurgeBound()
         return try await db.write { tx in
-            guard try Self.spend(marker, purgeBefore: purgeMarkers ? now - 3600 : nil, tx) else { return false }
+            guard try Self.spend(marker, purgeBefore: purgeMarkers, tx) else { return false }
             try Self.insertFamily(record, data, purge: purge, tx)
             return true
         }
@@ -454,11 +453,16 @@ extension SQLStore: SettingsStore, OnceStore {
     }
 
     public func consumeOnce(id: [UInt8], expiresAt: Double) async throws -> Bool {
-        // Markers are random per challenge and never asked for again once expired, so when
-        // they go is not observable: the purge runs at most once a minute, not on every sign-in.
+        let purge = markerPurgeBound()
+        return try await db.write { tx in try Self.spend(OnceMarker(id: id, expiresAt: expiresAt), purgeBefore: purge, tx) }
+    }
+
+    /// Markers are random per challenge and never asked for again once expired, so when they go
+    /// is not observable: the purge runs at most once a minute, not on every sign-in. The bound
+    /// to purge below when one is due, else nil.
+    func markerPurgeBound() -> Double? {
         let now = Date().timeIntervalSince1970
-        let purge = markerPurge.due(at: now)
-        return try await db.write { tx in try Self.spend(OnceMarker(id: id, expiresAt: expiresAt), purgeBefore: purge ? now - 3600 : nil, tx) }
+        return markerPurge.due(at: now) ? now - 3600 : nil
     }
 
     /// Inserts the marker unless it is there; true when it was not.
