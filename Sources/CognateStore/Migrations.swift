@@ -64,6 +64,12 @@ enum Migrations {
         ALTER TABLE refresh_tokens ADD COLUMN expires_at REAL;
         CREATE INDEX refresh_tokens_by_expiry ON refresh_tokens(expires_at);
         """,
+        // 7: each user's ListUsers entry (`User.listingJSON`) kept beside it, written with it, so a
+        // page is read without decoding users. Rows written before keep NULL until their next
+        // write and are listed from their data.
+        """
+        ALTER TABLE users ADD COLUMN listing BLOB;
+        """,
     ]
 
     static func apply(_ db: SQLiteDatabase) throws {

@@ -152,23 +152,28 @@ extension SQLStore: ClientStore {
 
 extension SQLStore: UserStore {
     public func createUser(_ user: User) async throws {
-        let data = try Self.encode(user)
-        try await db.write { tx in try Self.insertUser(user, data, tx) }
+        let columns = try Self.userColumns(user)
+        try await db.write { tx in try Self.insertUser(user, columns, tx) }
     }
 
     /// Inserts many users in one transaction (bulk imports; the users must carry their index,
     /// see `Cognate.indexed`). All or none: a taken username or alias aborts the batch.
     public func importUsers(_ users: [User]) async throws {
-        let rows = try users.map { ($0, try Self.encode($0)) }
+        let rows = try users.map { ($0, try Self.userColumns($0)) }
         try await db.write { tx in
-            for (user, data) in rows { try Self.insertUser(user, data, tx) }
+            for (user, columns) in rows { try Self.insertUser(user, columns, tx) }
         }
     }
 
+    /// A user's stored document and its ListUsers entry, encoded before the writer's turn.
+    static func userColumns(_ user: User) throws -> (data: SQLValue, listing: SQLValue) {
+        (try encode(user), .blob(user.listingJSON()))
+    }
+
     /// A new user with its alias and search rows; a taken username or alias aborts the transaction.
-    static func insertUser(_ user: User, _ data: SQLValue, _ tx: any SQLTransaction) throws {
-        try insertNew(tx, "INSERT INTO users(pool_id, username, username_key, data) VALUES (?, ?, ?, ?)",
-                      [.text(user.poolId), .text(user.username), .text(user.index.usernameKey), data])
+    static func insertUser(_ user: User, _ columns: (data: SQLValue, listing: SQLValue), _ tx: any SQLTransaction) throws {
+        try insertNew(tx, "INSERT INTO users(pool_id, username, username_key, data, listing) VALUES (?, ?, ?, ?, ?)",
+                      [.text(user.poolId), .text(user.username), .text(user.index.usernameKey), columns.data, columns.listing])
         try writeIndex(user, tx)
     }
 
@@ -212,8 +217,9 @@ extension SQLStore: UserStore {
             }
             var user = try Self.decode(User.self, row)
             try body(&user)
-            try tx.query("UPDATE users SET data = ?, username_key = ? WHERE pool_id = ? AND username = ?",
-                         [try Self.encode(user), .text(user.index.usernameKey), .text(poolId), .text(username)])
+            let columns = try Self.userColumns(user)
+            try tx.query("UPDATE users SET data = ?, username_key = ?, listing = ? WHERE pool_id = ? AND username = ?",
+                         [columns.data, .text(user.index.usernameKey), columns.listing, .text(poolId), .text(username)])
             try Self.writeIndex(user, tx)
             return user
         }
@@ -230,10 +236,17 @@ extension SQLStore: UserStore {
         }
     }
 
-    public func searchUsers(poolId: String, attribute: String, value: String, prefix: Bool, after: SearchCursor?, limit: Int) async throws -> [User] {
+    public func searchUsers(poolId: String, attribute: String, value: String, prefix: Bool, after: SearchCursor?, limit: Int) async throws -> [ListedUser] {
         guard let (sql, binds) = Self.searchStatement(poolId: poolId, attribute: attribute, value: value, prefix: prefix, after: after, limit: limit)
         else { return [] }
-        return try readAll(User.self, sql, binds)
+        return try db.read { tx in
+            try tx.query(sql, binds).map { row in
+                guard let value = row.text(0), let username = row.text(1) else { throw StoreError.corrupt("user_search") }
+                // A user last written before migration 7 has no listing: made from the user itself.
+                let listing = try row.blob(2) ?? Self.decode(User.self, row, 3).listingJSON()
+                return ListedUser(username: username, searchValue: value, listing: listing)
+            }
+        }
     }
 
     /// The page of matches after `after`, seeking the index straight to where the page starts.
@@ -245,14 +258,15 @@ extension SQLStore: UserStore {
         poolId: String, attribute: String, value: String, prefix: Bool, after: SearchCursor?, limit: Int
     ) -> (String, [SQLValue])? {
         let cursor = after ?? SearchCursor(value: "", username: "")
-        let select = "SELECT u.data FROM user_search s JOIN users u ON u.pool_id = s.pool_id AND u.username = s.username "
+        // The stored user only for a row without a listing (see `searchUsers`).
+        let select = "SELECT s.value, s.username, u.listing, CASE WHEN u.listing IS NULL THEN u.data END FROM user_search s JOIN users u ON u.pool_id = s.pool_id AND u.username = s.username WHERE s.pool_id = ? AND s.attribute = ?"
         let order = " ORDER BY s.value, s.username LIMIT ?"
         var binds: [SQLValue] = [.text(poolId), .text(attribute)]
         if prefix {
             // Strictly after max((value, ""), cursor): no username is empty, so (value, "") keeps
             // every match of the prefix.
             let start = bytesPrecede(cursor.value, value) ? (value, "") : (cursor.value, cursor.username)
-            var sql = select + "WHERE s.pool_id = ? AND s.attribute = ? AND (s.value, s.username) > (?, ?)"
+            var sql = select + " AND (s.value, s.username) > (?, ?)"
             binds += [.text(start.0), .text(start.1)]
             if let upper = prefixSuccessor(value) {
                 sql += " AND s.value < ?"
@@ -264,7 +278,7 @@ extension SQLStore: UserStore {
         if bytesPrecede(value, cursor.value) { return nil }
         let after = cursor.value.utf8.elementsEqual(value.utf8) ? cursor.username : ""
         binds += [.text(value), .text(after), .int(Int64(limit))]
-        return (select + "WHERE s.pool_id = ? AND s.attribute = ? AND s.value = ? AND s.username > ?" + order, binds)
+        return (select + " AND s.value = ? AND s.username > ?" + order, binds)
     }
 
     static func bytesPrecede(_ a: String, _ b: String) -> Bool { a.utf8.lexicographicallyPrecedes(b.utf8) }

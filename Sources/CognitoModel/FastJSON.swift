@@ -143,22 +143,12 @@ extension UserType {
     }
 }
 
-extension ListUsersResponse: FastJSONEncodable {
+/// One user object alone: what the store keeps as a user's listing (`User.listingJSON`), and
+/// the elements of a ListUsers page.
+extension UserType: FastJSONEncodable {
     public func fastJSON() -> [UInt8]? {
-        var w = JSONWriter(capacity: 256 * (users?.count ?? 1))
-        w.beginObject()
-        if let users {
-            w.key("Users")
-            w.beginArray()
-            for u in users {
-                w.next()
-                guard u.write(&w) else { return nil }
-            }
-            w.endArray()
-        }
-        if let paginationToken { w.key("PaginationToken"); w.string(paginationToken) }
-        w.endObject()
-        return w.bytes
+        var w = JSONWriter(capacity: 256)
+        return write(&w) ? w.bytes : nil
     }
 }
 

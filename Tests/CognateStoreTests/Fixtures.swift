@@ -120,5 +120,13 @@ extension User {
     }
 }
 
+extension ListedUser {
+    /// The attributes its listing holds.
+    var attributes: [String: String] {
+        let type = try? JSONDecoder().decode(UserType.self, from: Data(listing))
+        return Dictionary((type?.attributes ?? []).map { ($0.name, $0.value ?? "") }, uniquingKeysWith: { a, _ in a })
+    }
+}
+
 /// An error a test's update closure throws to check that nothing is written.
 struct Refused: Error, Equatable {}

@@ -78,6 +78,24 @@ struct SQLiteStoreTests {
         #expect(try db.read { try $0.query("SELECT COUNT(*) FROM pools", []) }.first?.int(0) == 1)
     }
 
+    @Test("a user stored without a listing (before migration 7) is listed from its data, and gets one on its next write")
+    func userWithoutListing() async throws {
+        let dir = try TempDirectory()
+        defer { dir.remove() }
+        let store = try SQLStore(path: dir.file("cognate.db"))
+        let alice = Fixture.user("p1", "alice", email: "alice@example.com", attributes: ["name": "Alice"])
+        try await store.createUser(alice)
+        let stored = { try store.db.read { try $0.query("SELECT listing FROM users WHERE username = 'alice'", []) }.first?.blob(0) }
+        #expect(try stored() == alice.listingJSON())
+        _ = try await store.db.write { try $0.query("UPDATE users SET listing = NULL", []) }
+        #expect(try stored() == nil)
+        let listed = try await store.searchUsers(poolId: "p1", attribute: "name", value: "alice", prefix: false, after: nil, limit: 10)
+        #expect(listed == [ListedUser(username: "alice", searchValue: "alice", listing: alice.listingJSON())])
+        let renamed = try await store.updateUser(poolId: "p1", username: "alice") { $0.attributes["name"] = "Alicia" }
+        #expect(try stored() == renamed.listingJSON())
+        #expect(renamed.listingJSON() != alice.listingJSON())
+    }
+
     @Test("the file is in WAL mode")
     func walMode() throws {
         let dir = try TempDirectory()

@@ -35,17 +35,19 @@ private func expected(_ users: [User], attribute: String, where match: (String) 
 
 /// Walks every page as ListUsers does, checking each page on the way.
 private func walk(
-    _ store: any CognateStorage, attribute: String, value: String, prefix: Bool, pageSize: Int
+    _ store: any CognateStorage, _ users: [User], attribute: String, value: String, prefix: Bool, pageSize: Int
 ) async throws -> [String] {
+    let byName = Dictionary(uniqueKeysWithValues: users.map { ($0.username, $0) })
     var seen: [String] = []
     var cursor: SearchCursor?
     for _ in 0..<1000 {
         let page = try await store.searchUsers(poolId: "p1", attribute: attribute, value: value, prefix: prefix, after: cursor, limit: pageSize)
         #expect(page.count <= pageSize)
-        #expect(page.allSatisfy { $0.poolId == "p1" })
+        // Each of p1's users with its listing and the value the page is ordered by.
+        #expect(page.allSatisfy { $0.listing == byName[$0.username]?.listingJSON() && $0.searchValue == byName[$0.username]?.searchValue(attribute) })
         seen += page.map(\.username)
-        guard page.count == pageSize, let last = page.last, let v = last.searchValue(attribute) else { return seen }
-        cursor = SearchCursor(value: v, username: last.username)
+        guard page.count == pageSize, let last = page.last else { return seen }
+        cursor = SearchCursor(value: last.searchValue, username: last.username)
     }
     Issue.record("paging did not end")
     return seen
@@ -59,14 +61,13 @@ extension StoreConformance {
             let anna = try await store.searchUsers(poolId: "p1", attribute: "name", value: "anna", prefix: false, after: nil, limit: 100)
             #expect(anna.map(\.username) == expected(users, attribute: "name") { $0 == "anna" })
             #expect(anna.count == 7)  // "annA" is indexed lowercased, as the core does
-            #expect(anna.allSatisfy { $0.poolId == "p1" })
+            let listings = Set(users.map { $0.listingJSON() })
+            #expect(anna.allSatisfy { listings.contains($0.listing) }, "p1's users, not p2's")
             #expect(try await store.searchUsers(poolId: "p1", attribute: "name", value: "ann", prefix: false, after: nil, limit: 100).count == 5)
             #expect(try await store.searchUsers(poolId: "p1", attribute: "name", value: "nobody", prefix: false, after: nil, limit: 100).isEmpty)
             // Another attribute with the same value does not match.
             #expect(try await store.searchUsers(poolId: "p1", attribute: "given_name", value: "anna", prefix: false, after: nil, limit: 100).isEmpty)
-            // Whole users come back.
-            let first = try #require(anna.first)
-            #expect(users.contains(first))
+            #expect(anna.allSatisfy { $0.searchValue == "anna" })
         }
     }
 
@@ -108,7 +109,7 @@ extension StoreConformance {
             for (value, prefix) in cases {
                 let all = expected(users, attribute: "name") { prefix ? $0.hasPrefix(value) : $0 == value }
                 for size in [1, 2, 3, 4, 7, 10, all.count, all.count + 1, 100] where size > 0 {
-                    let seen = try await walk(store, attribute: "name", value: value, prefix: prefix, pageSize: size)
+                    let seen = try await walk(store, users, attribute: "name", value: value, prefix: prefix, pageSize: size)
                     #expect(seen == all, "value \(value) prefix \(prefix) page size \(size)")
                     #expect(Set(seen).count == seen.count, "no duplicates across pages")
                 }

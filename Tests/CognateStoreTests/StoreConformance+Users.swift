@@ -52,7 +52,7 @@ extension StoreConformance {
             #expect(try await store.userCount(poolId: "p1") == 1)
             #expect(try await store.user(poolId: "p1", aliasAttribute: "email", value: "twin@example.com") == nil)
             #expect(try await store.user(poolId: "p1", aliasAttribute: "email", value: "third@example.com") == nil)
-            #expect(try await store.searchUsers(poolId: "p1", attribute: "name", value: "", prefix: true, after: nil, limit: 10) == [alice])
+            #expect(try await store.searchUsers(poolId: "p1", attribute: "name", value: "", prefix: true, after: nil, limit: 10).map(\.listing) == [alice.listingJSON()])
             #expect(try await store.searchUsers(poolId: "p1", attribute: "username", value: "ALICE", prefix: false, after: nil, limit: 10).isEmpty)
             // The same username in another pool is another user.
             try await store.createUser(Fixture.user("p2", "alice", email: "alice@example.com"))
@@ -112,7 +112,7 @@ extension StoreConformance {
             #expect(try await store.user(poolId: "p1", aliasAttribute: "preferred_username", value: "ally") == updated)
             // Search keys follow the attributes.
             #expect(try await store.searchUsers(poolId: "p1", attribute: "name", value: "alice", prefix: false, after: nil, limit: 10).isEmpty)
-            #expect(try await store.searchUsers(poolId: "p1", attribute: "name", value: "alicia", prefix: false, after: nil, limit: 10) == [updated])
+            #expect(try await store.searchUsers(poolId: "p1", attribute: "name", value: "alicia", prefix: false, after: nil, limit: 10).map(\.listing) == [updated.listingJSON()])
             #expect(try await store.searchUsers(poolId: "p1", attribute: "email", value: "old", prefix: true, after: nil, limit: 10).isEmpty)
 
             // The old alias is free for someone else.
@@ -125,7 +125,7 @@ extension StoreConformance {
                 u.reindex()
             }
             #expect(try await store.user(poolId: "p1", aliasAttribute: "email", value: "new@example.com") == nil)
-            #expect(try await store.searchUsers(poolId: "p1", attribute: "email", value: "new@example.com", prefix: false, after: nil, limit: 10) == [unverified])
+            #expect(try await store.searchUsers(poolId: "p1", attribute: "email", value: "new@example.com", prefix: false, after: nil, limit: 10).map(\.listing) == [unverified.listingJSON()])
         }
     }
 
@@ -150,7 +150,7 @@ extension StoreConformance {
             #expect(try await store.user(poolId: "p1", aliasAttribute: "email", value: "alice@example.com") == alice)
             #expect(try await store.user(poolId: "p1", aliasAttribute: "email", value: "alice2@example.com") == nil)
             #expect(try await store.user(poolId: "p1", aliasAttribute: "phone_number", value: "+15555550199") == bob)
-            #expect(try await store.searchUsers(poolId: "p1", attribute: "name", value: "alice", prefix: false, after: nil, limit: 10) == [alice])
+            #expect(try await store.searchUsers(poolId: "p1", attribute: "name", value: "alice", prefix: false, after: nil, limit: 10).map(\.listing) == [alice.listingJSON()])
             #expect(try await store.searchUsers(poolId: "p1", attribute: "name", value: "changed", prefix: false, after: nil, limit: 10).isEmpty)
             #expect(try await store.user(poolId: "p1", usernameKey: "bob") == bob)
         }
@@ -194,8 +194,8 @@ extension StoreConformance {
             }
             #expect(try await store.user(poolId: "p1", usernameKey: "alice") == updated)
             #expect(updated.password == nil && updated.status == .resetRequired)
-            #expect(try await store.searchUsers(poolId: "p1", attribute: "status", value: "Disabled", prefix: false, after: nil, limit: 10) == [updated])
-            #expect(try await store.searchUsers(poolId: "p1", attribute: "cognito:user_status", value: "reset_required", prefix: false, after: nil, limit: 10) == [updated])
+            #expect(try await store.searchUsers(poolId: "p1", attribute: "status", value: "Disabled", prefix: false, after: nil, limit: 10).map(\.listing) == [updated.listingJSON()])
+            #expect(try await store.searchUsers(poolId: "p1", attribute: "cognito:user_status", value: "reset_required", prefix: false, after: nil, limit: 10).map(\.listing) == [updated.listingJSON()])
             #expect(try await store.searchUsers(poolId: "p1", attribute: "status", value: "Enabled", prefix: false, after: nil, limit: 10).isEmpty)
         }
     }
@@ -262,7 +262,7 @@ extension StoreConformance {
             try await store.createUser(user)
             #expect(try await store.user(poolId: "p1", usernameKey: user.index.usernameKey) == user)
             #expect(try await store.user(poolId: "p1", aliasAttribute: "email", value: "ünïcødé@example.com") == user)
-            #expect(try await store.searchUsers(poolId: "p1", attribute: "name", value: "名前", prefix: true, after: nil, limit: 10) == [user])
+            #expect(try await store.searchUsers(poolId: "p1", attribute: "name", value: "名前", prefix: true, after: nil, limit: 10).map(\.listing) == [user.listingJSON()])
         }
     }
 }

@@ -44,8 +44,8 @@ public protocol UserStore: Sendable {
     /// Deletes the user with its codes, group memberships and refresh tokens.
     func deleteUser(poolId: String, username: String) async throws
     /// Users whose search key `attribute` equals `value` (or starts with it when `prefix`), ordered
-    /// by (value, username), after the cursor.
-    func searchUsers(poolId: String, attribute: String, value: String, prefix: Bool, after: SearchCursor?, limit: Int) async throws -> [User]
+    /// by (value, username), after the cursor: each with its `listingJSON()` as of its last write.
+    func searchUsers(poolId: String, attribute: String, value: String, prefix: Bool, after: SearchCursor?, limit: Int) async throws -> [ListedUser]
 }
 
 /// Where a ListUsers page ended.

@@ -15,7 +15,7 @@ extension Cognate {
             let messages = try await composeInvitations(user, password: password, pool: pool, mediums: input.desiredDeliveryMediums, clientMetadata: input.clientMetadata)
             let updated = try await updateUser(pool, user) { $0.password = record }
             for m in messages { try await deps.delivery.enqueue(m) }
-            return AdminCreateUserResponse(user: userType(updated))
+            return AdminCreateUserResponse(user: updated.listed())
         }
         var attributes = try checkAttributes(input.userAttributes ?? [], pool: pool, creating: true)
         let sub = deps.random.uuid()
@@ -41,7 +41,7 @@ extension Cognate {
             try await composeInvitations(user, password: password, pool: pool, mediums: input.desiredDeliveryMediums, clientMetadata: input.clientMetadata)
         try await insertUser(user, pool: pool, existsMessage: "User account already exists")
         for m in messages { try await deps.delivery.enqueue(m) }
-        return AdminCreateUserResponse(user: userType(user))
+        return AdminCreateUserResponse(user: user.listed())
     }
 
     /// The invitation: AdminCreateUserConfig.InviteMessageTemplate or Cognito's default text (or
@@ -78,7 +78,7 @@ extension Cognate {
         let pool = try await requirePool(input.userPoolId)
         let user = try await requireUser(pool, input.username)
         return AdminGetUserResponse(
-            username: user.username, userAttributes: attributeList(user), userCreateDate: user.createdAt,
+            username: user.username, userAttributes: user.attributeList(), userCreateDate: user.createdAt,
             userLastModifiedDate: user.modifiedAt, enabled: user.enabled, userStatus: user.status.rawValue
         )
     }

@@ -89,7 +89,7 @@ extension Cognate {
         let page = Array(names.prefix(limit))
         var users: [UserType] = []
         for name in page {
-            if let u = try await store.user(poolId: pool.id, usernameKey: key(name, pool)) { users.append(userType(u)) }
+            if let u = try await store.user(poolId: pool.id, usernameKey: key(name, pool)) { users.append(u.listed()) }
         }
         return ListUsersInGroupResponse(users: users, nextToken: names.count > limit ? page.last.map { PageToken.encode($0, kind: kind) } : nil)
     }

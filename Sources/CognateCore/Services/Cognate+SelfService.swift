@@ -4,7 +4,7 @@ import CognitoModel
 extension Cognate {
     public func getUser(_ input: GetUserRequest, _ ctx: CallContext) async throws -> GetUserResponse {
         let (user, _, _) = try await authenticate(input.accessToken)
-        return GetUserResponse(username: user.username, userAttributes: attributeList(user))
+        return GetUserResponse(username: user.username, userAttributes: user.attributeList())
     }
 
     public func updateUserAttributes(_ input: UpdateUserAttributesRequest, _ ctx: CallContext) async throws -> UpdateUserAttributesResponse {

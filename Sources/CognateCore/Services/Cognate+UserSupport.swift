@@ -83,24 +83,6 @@ extension Cognate {
         user.index = index
     }
 
-    /// The attributes as Cognito lists them: sub first, then by name.
-    func attributeList(_ user: User, only names: Set<String>? = nil) -> [AttributeType] {
-        var out: [AttributeType] = []
-        if names == nil || names!.contains("sub") { out.append(AttributeType(name: "sub", value: user.sub)) }
-        for (k, v) in user.attributes.sorted(by: { $0.key < $1.key }) where k != "sub" {
-            if let names, !names.contains(k) { continue }
-            out.append(AttributeType(name: k, value: v))
-        }
-        return out
-    }
-
-    func userType(_ user: User, only names: Set<String>? = nil) -> UserType {
-        UserType(
-            username: user.username, attributes: attributeList(user, only: names), userCreateDate: user.createdAt,
-            userLastModifiedDate: user.modifiedAt, enabled: user.enabled, userStatus: user.status.rawValue
-        )
-    }
-
     /// Checks attribute writes against the schema. `creating` lets immutable attributes be set once;
     /// `client` restricts them to the client's WriteAttributes.
     func checkAttributes(_ attrs: [AttributeType], pool: UserPool, creating: Bool, client: AppClient? = nil) throws -> [String: String] {
