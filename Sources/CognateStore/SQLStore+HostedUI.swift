@@ -91,9 +91,9 @@ extension SQLStore: AuthorizationCodeStore {
         try await db.write { tx in
             guard let row = try tx.query("SELECT data FROM authorization_codes WHERE code_hash = ?", [.blob(hash)]).first else { return nil }
             let before = try Self.decode(AuthorizationCode.self, row)
-            if before.redeemedWith == nil {
-                var after = before
-                after.redeemedWith = originJti
+            var after = before
+            if before.redeemedWith == nil { after.redeemedWith = originJti } else { after.replayed = true }
+            if after != before {
                 try tx.query("UPDATE authorization_codes SET data = ? WHERE code_hash = ?", [try Self.encode(after), .blob(hash)])
             }
             return before

@@ -78,6 +78,33 @@ import Testing
         }
     }
 
+    /// Copies of one code sent at once: at most one gets tokens, and whatever any got is revoked,
+    /// even when a replay's revocation ran before the first use had stored its tokens.
+    @Test func copiesOfOneCodeSentAtOnceLeaveNoUsableTokens() async throws {
+        try await TestServer.make().run { c in
+            let app = try await c.oauthPool()
+            try await c.user(app.pool, "carol", attributes: [["Name": "nickname", "Value": "C"]])
+            for _ in 0..<4 {
+                var b = Browser(c)
+                let code = try #require(try await b.signIn(app, username: "carol", password: "Passw0rd!").redirectParameters["code"])
+                let form = ["grant_type": "authorization_code", "code": code, "redirect_uri": OAuthApp.callback]
+                let replies = try await withThrowingTaskGroup(of: WebReply.self) { group in
+                    for _ in 0..<8 { group.addTask { try await c.token(form, authorization: app.basic) } }
+                    return try await group.reduce(into: []) { $0.append($1) }
+                }
+                let granted = replies.filter { $0.status == .ok }
+                #expect(granted.count <= 1)
+                #expect(replies.filter { $0.json["error"] as? String == "invalid_grant" }.count == 8 - granted.count)
+                for reply in granted {
+                    let access = try #require(reply.json["access_token"] as? String)
+                    #expect(try await c.userInfo(access).status == .unauthorized)
+                    let refresh = try await c.token(["grant_type": "refresh_token", "refresh_token": reply.json["refresh_token"] as! String], authorization: app.basic)
+                    #expect(refresh.json["error"] as? String == "invalid_grant")
+                }
+            }
+        }
+    }
+
     @Test func codesAreBoundToClientRedirectURIAndExpireAfterFiveMinutes() async throws {
         let clock = ManualClock()
         try await TestServer.make(clock: clock).run { c in

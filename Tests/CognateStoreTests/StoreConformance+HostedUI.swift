@@ -92,8 +92,17 @@ extension StoreConformance {
             #expect(t.successes == 1 && t.conflicts == 19, "\(t)")
             let spent = try #require(try await store.authorizationCode(hash: [7, 7, 7]))
             #expect(spent.redeemedWith?.hasPrefix("jti-") == true)
+            #expect(spent.replayed == true, "the 19 later ones marked it replayed")
             // A later redemption sees the first one's family, unchanged.
             #expect(try await store.redeemAuthorizationCode(hash: [7, 7, 7], originJti: "late")?.redeemedWith == spent.redeemedWith)
+            // One redemption alone does not mark a code replayed; the second does.
+            try await store.putAuthorizationCode(Self.authCode([6]))
+            #expect(try await store.redeemAuthorizationCode(hash: [6], originJti: "once")?.redeemedWith == nil)
+            #expect(try await store.authorizationCode(hash: [6])?.replayed == nil)
+            #expect(try await store.authorizationCode(hash: [6])?.redeemedWith == "once")
+            #expect(try await store.redeemAuthorizationCode(hash: [6], originJti: "again")?.redeemedWith == "once")
+            #expect(try await store.authorizationCode(hash: [6])?.replayed == true)
+            #expect(try await store.authorizationCode(hash: [6])?.redeemedWith == "once")
         }
     }
 

@@ -16,6 +16,10 @@ public struct AuthorizationCode: Codable, Sendable, Equatable {
     public var expiresAt: Double
     /// The origin_jti of the tokens the first redemption issued; nil until then.
     public var redeemedWith: String?
+    /// Set when the code is presented again after its redemption. The first redemption checks
+    /// it once its tokens are stored, so a replay racing it still revokes them (the replay's own
+    /// revocation may run before they exist).
+    public var replayed: Bool?
 
     public init(
         codeHash: [UInt8], poolId: String, clientId: String, username: String, redirectURI: String, scopes: [String],

@@ -152,7 +152,8 @@ public protocol AuthorizationCodeStore: Sendable {
     func putAuthorizationCode(_ code: AuthorizationCode) async throws
     func authorizationCode(hash: [UInt8]) async throws -> AuthorizationCode?
     /// Marks the code redeemed by `originJti` and returns it as it was before, in one
-    /// transaction: a non-nil `redeemedWith` in the result means the code had been used already.
+    /// transaction: a non-nil `redeemedWith` in the result means the code had been used already,
+    /// and the stored code is then marked `replayed`.
     func redeemAuthorizationCode(hash: [UInt8], originJti: String) async throws -> AuthorizationCode?
 }
 

@@ -160,11 +160,7 @@ extension Cognate {
         guard let stored = try await store.authorizationCode(hash: hash), stored.clientId == client.id, stored.poolId == pool.id else {
             throw CognitoError.invalidGrant
         }
-        if let first = stored.redeemedWith {
-            // A code presented twice may have been stolen: what the first use produced is revoked.
-            try await store.revokeFamily(originJti: first)
-            throw CognitoError.invalidGrant
-        }
+        if stored.redeemedWith != nil { try await replayedCode(hash) }
         guard stored.expiresAt > now, r.redirectURI == stored.redirectURI else { throw CognitoError.invalidGrant }
         if let challenge = stored.codeChallenge {
             guard let verifier = r.codeVerifier, Self.isPKCEValue(verifier) else { throw CognitoError.invalidGrant }
@@ -173,7 +169,7 @@ extension Cognate {
         }
         let originJti = deps.random.uuid()
         guard let before = try await store.redeemAuthorizationCode(hash: hash, originJti: originJti) else { throw CognitoError.invalidGrant }
-        if let first = before.redeemedWith {
+        if let first = before.redeemedWith {  // a replay racing the pre-check above; this call marked it
             try await store.revokeFamily(originJti: first)
             throw CognitoError.invalidGrant
         }
@@ -184,7 +180,22 @@ extension Cognate {
             user: user, pool: pool, client: client, authTime: stored.authTime, scopes: stored.scopes,
             oauth: OAuthIssue(nonce: stored.nonce, originJti: originJti)
         )
+        // A replay that came in meanwhile revoked nothing if it ran before these tokens were stored.
+        if try await store.authorizationCode(hash: hash)?.replayed == true {
+            try await store.revokeFamily(originJti: originJti)
+            throw CognitoError.invalidGrant
+        }
         return TokenResponse(result)
+    }
+
+    /// A code presented after its redemption may have been stolen: it is marked replayed and
+    /// what the first use produced is revoked (RFC 6749 §4.1.2). Marking first, then revoking,
+    /// covers a first use still issuing its tokens: it checks the mark once they are stored.
+    func replayedCode(_ hash: [UInt8]) async throws -> Never {
+        if let first = try await store.redeemAuthorizationCode(hash: hash, originJti: "")?.redeemedWith {
+            try await store.revokeFamily(originJti: first)
+        }
+        throw CognitoError.invalidGrant
     }
 
     func refreshGrant(_ r: TokenRequest, client: AppClient, pool: UserPool) async throws -> TokenResponse {
