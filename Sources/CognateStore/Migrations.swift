@@ -70,6 +70,11 @@ enum Migrations {
         """
         ALTER TABLE users ADD COLUMN listing BLOB;
         """,
+        // 8: deleting a pool deletes its queued messages too (before, a deleted pool's codes and
+        // custom-sender calls still went out), found by pool.
+        """
+        CREATE INDEX outbox_by_pool ON outbox(pool_id);
+        """,
     ]
 
     static func apply(_ db: SQLiteDatabase) throws {

@@ -98,6 +98,8 @@ extension SQLStore: PoolStore {
             for table in [
                 "signing_keys", "clients", "users", "user_aliases", "user_search", "user_groups", "group_members", "codes", "refresh_tokens",
                 "domains", "resource_servers", "ui_customizations", "authorization_codes", "hosted_sessions",
+                // Queued messages; one a node has claimed already may still go out.
+                "outbox",
             ] {
                 try tx.query("DELETE FROM \(table) WHERE pool_id = ?", [.text(id)])
             }

@@ -67,7 +67,7 @@ struct QueryPlanTests {
 
     /// Deleting a pool or a user runs `DELETE FROM \(table) WHERE pool_id = ? [AND username = ?]`
     /// over every table that holds them; the statement's text is built at run time, so every
-    /// table with those columns is checked (the outbox keeps messages by id, not by pool).
+    /// table with those columns is checked.
     @Test("deleting a pool's or a user's rows searches every table that holds them")
     func deletionsByPoolAndUser() throws {
         let dir = try TempDirectory()
@@ -76,7 +76,7 @@ struct QueryPlanTests {
         let tables = try store.db.read { try $0.query("SELECT name FROM sqlite_master WHERE type = 'table'", []) }.compactMap { $0.text(0) }
         var checked = 0
         var scans: [String] = []
-        for table in tables where table != "outbox" {
+        for table in tables {
             let columns = Set(try store.db.read { try $0.query("PRAGMA table_info(\(table))", []) }.compactMap { $0.text(1) })
             for key in [["pool_id"], ["pool_id", "username"]] where key.allSatisfy(columns.contains) {
                 let sql = "DELETE FROM \(table) WHERE " + key.map { "\($0) = ?" }.joined(separator: " AND ")

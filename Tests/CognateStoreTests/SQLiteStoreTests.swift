@@ -96,6 +96,22 @@ struct SQLiteStoreTests {
         #expect(renamed.listingJSON() != alice.listingJSON())
     }
 
+    @Test("deleting a pool deletes its queued messages, not another pool's")
+    func deletePoolDropsItsOutbox() async throws {
+        let dir = try TempDirectory()
+        defer { dir.remove() }
+        let store = try SQLStore(path: dir.file("cognate.db"))
+        for p in ["p1", "p2"] {
+            try await store.createPool(Fixture.pool(p), keys: [])
+            for i in 0..<3 {
+                try await store.enqueueOutbox(OutboxEntry(id: "\(p)-\(i)", poolId: p, payload: [1, 2], createdAt: 1, nextAttemptAt: 1))
+            }
+        }
+        try await store.deletePool(id: "p1")
+        let left = try await store.claimOutbox(now: 10, lease: 60, limit: 100)
+        #expect(left.map(\.id).sorted() == ["p2-0", "p2-1", "p2-2"])
+    }
+
     @Test("the file is in WAL mode")
     func walMode() throws {
         let dir = try TempDirectory()
