@@ -86,7 +86,8 @@ let package = Package(
             dependencies: [
                 "CognateHTTP", "CognateCore", "CognateCrypto", "CognateStore", "CognitoModel",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
-            ]
+            ],
+            resources: [.copy("Vectors")]
         ),
     ]
 )

@@ -18,6 +18,10 @@ struct AWSJSONEndpoint: Sendable {
     /// Request ids come from the deployment's random source (a user-space generator), not
     /// Foundation's UUID(), which asks the kernel for every id.
     let random: any RandomSource
+    /// Checks signed operations when the deployment configures a credential; nil accepts any
+    /// signature (the contract allows a local server that).
+    let signatures: SigV4Verifier?
+    let time: any TimeSource
 
     func handle(_ request: Request, _ context: some Hummingbird.RequestContext) async throws -> Response {
         var request = request
@@ -38,6 +42,9 @@ struct AWSJSONEndpoint: Sendable {
             } catch {
                 throw CognitoError(.invalidParameter, "The request body is larger than \(maxBodySize) bytes.")
             }
+            if action.signed, let signatures {
+                try signatures.verify(Self.signedRequest(request, body: buffer), now: time.now())
+            }
             let region = Self.region(fromAuthorization: request.headers[.authorization]) ?? defaultRegion
             let output = try await action.run(Data(buffer.readableBytesView), CallContext(region: region, requestId: requestId))
             return Self.response(status: .ok, body: output, requestId: requestId)
@@ -47,6 +54,18 @@ struct AWSJSONEndpoint: Sendable {
             context.logger.error("internal error", metadata: ["requestId": "\(requestId)", "error": "\(String(reflecting: error))"])
             return Self.errorResponse(CognitoError(.internalError, "An internal error occurred."), requestId: requestId)
         }
+    }
+
+    /// What SigV4 covers of a request. HTTPTypes keeps the Host header as the authority.
+    static func signedRequest(_ request: Request, body: ByteBuffer) -> SigV4Verifier.Request {
+        var headers = request.headers.map { (name: $0.name.canonicalName, value: $0.value) }
+        if let host = request.head.authority, !headers.contains(where: { $0.name == "host" }) {
+            headers.append((name: "host", value: host))
+        }
+        return SigV4Verifier.Request(
+            method: request.method.rawValue, path: request.uri.path, query: request.uri.query ?? "", headers: headers,
+            body: Array(body.readableBytesView)
+        )
     }
 
     /// The region of a SigV4 credential scope: `Credential=AKID/20260101/us-east-1/cognito-idp/aws4_request`.

@@ -8,6 +8,8 @@ import Foundation
 public struct ActionRegistry: Sendable {
     /// A handler bound to its use cases: request body in, response body out.
     struct Action: Sendable {
+        /// The model's auth type: a SigV4-signed (IAM) operation rather than a public one.
+        let signed: Bool
         let run: @Sendable (Data, CallContext) async throws -> Data
     }
 
@@ -32,10 +34,10 @@ public struct ActionRegistry: Sendable {
     public mutating func register<Input: ModelShape, Output: Encodable & Sendable>(
         _ name: String, _ method: @escaping @Sendable (Cognate) -> @Sendable (Input, CallContext) async throws -> Output
     ) {
-        precondition(CognitoOperations.named(name) != nil, "\(name) is not an operation of the model")
+        guard let info = CognitoOperations.named(name) else { preconditionFailure("\(name) is not an operation of the model") }
         factories[name] = { cognate in
             let handler = method(cognate)
-            return Action { body, ctx in
+            return Action(signed: info.requiresSignature) { body, ctx in
             let input = try Self.decode(Input.self, from: body)
             try Cognate.validate(input)
             let output = try await handler(input, ctx)

@@ -57,7 +57,10 @@ func deliveryPipeline(_ config: ServerConfiguration, opened: Bootstrap.Opened, o
 public func buildRouter(_ cognate: Cognate, config: ServerConfiguration, outbox: DevOutbox?) throws -> Router<BasicRequestContext> {
     let hostedUI = try HostedUI(cognate: cognate, config: config)
     let router = Router()
-    let endpoint = AWSJSONEndpoint(actions: ActionRegistry.cognate.bind(cognate), defaultRegion: config.defaultRegion, maxBodySize: config.maxBodySize, random: cognate.deps.random)
+    let endpoint = AWSJSONEndpoint(
+        actions: ActionRegistry.cognate.bind(cognate), defaultRegion: config.defaultRegion, maxBodySize: config.maxBodySize, random: cognate.deps.random,
+        signatures: config.accessCredential.map { SigV4Verifier(credential: $0, digests: cognate.deps.digests) }, time: cognate.deps.time
+    )
     router.post("/") { request, context in try await endpoint.handle(request, context) }
     router.on("/", method: .options) { _, _ in Response(status: .ok, headers: CORS.preflight) }
     router.get("/health") { _, _ in Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: #"{"status":"ok"}"#))) }

@@ -13,6 +13,9 @@ public struct ServerConfiguration: Sendable {
     public var cognitoIssuer: Bool = false
     /// 32-byte master key (hex or base64) for secrets at rest; nil means read or create `<dataDirectory>/master.key`.
     public var masterKey: String?
+    /// The one credential whose SigV4 signatures signed (admin) operations must carry; nil
+    /// accepts any signature (and none).
+    public var accessCredential: AccessCredential?
     /// The region for requests that carry no SigV4 credential scope.
     public var defaultRegion: String = "us-east-1"
     /// Development mode: serves `GET /_dev/outbox`. Never on unless asked for.

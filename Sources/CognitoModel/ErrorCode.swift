@@ -22,4 +22,14 @@ extension CognitoErrorCode {
     public static let unknownOperation = CognitoErrorCode("UnknownOperationException")
     /// The request body is not valid JSON or a member has the wrong JSON type.
     public static let serialization = CognitoErrorCode("SerializationException")
+
+    // SigV4 refusals of signed operations (when the deployment configures a credential).
+    /// A signed operation called without an `Authorization` header.
+    public static let missingAuthenticationToken = CognitoErrorCode("MissingAuthenticationTokenException")
+    /// The access key id is not the configured one.
+    public static let unrecognizedClient = CognitoErrorCode("UnrecognizedClientException")
+    /// The signature does not match, or its date is too far from the server's clock.
+    public static let invalidSignature = CognitoErrorCode("InvalidSignatureException")
+    /// The `Authorization` header or the date is malformed or lacks a part.
+    public static let incompleteSignature = CognitoErrorCode("IncompleteSignatureException")
 }

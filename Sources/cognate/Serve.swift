@@ -13,6 +13,8 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Database: a SQLite file path or sqlite:PATH. [env: COGNATE_DATABASE_URL] (default: DATA_DIR/cognate.sqlite)") var databaseURL: String?
     @Option(help: "Public base URL for token issuers and links. [env: COGNATE_PUBLIC_URL] (default: http://HOST:PORT)") var publicURL: String?
     @Option(help: "Region for requests without a SigV4 scope. [env: COGNATE_REGION] (default: us-east-1)") var region: String?
+    @Option(help: "Access key id that signed (admin) operations must be SigV4-signed with, beside --secret-access-key. [env: COGNATE_ACCESS_KEY_ID] (default: any signature is accepted)") var accessKeyId: String?
+    @Option(help: "Secret access key of --access-key-id. [env: COGNATE_SECRET_ACCESS_KEY]") var secretAccessKey: String?
     @Flag(help: "Issue tokens with Cognito's issuer https://cognito-idp.REGION.amazonaws.com/POOL. [env: COGNATE_COGNITO_ISSUER=1]") var cognitoIssuer = false
     @Flag(help: "Development mode: serve GET /_dev/outbox with every code and message. [env: COGNATE_DEV=1]") var dev = false
     @Option(help: "Folder of *.mustache files replacing the hosted UI's templates (all of them). [env: COGNATE_UI_TEMPLATES]") var uiTemplates: String?
@@ -35,6 +37,13 @@ struct Serve: AsyncParsableCommand {
         config.databaseURL = databaseURL ?? env["COGNATE_DATABASE_URL"]
         config.publicURL = publicURL ?? env["COGNATE_PUBLIC_URL"]
         config.defaultRegion = region ?? env["COGNATE_REGION"] ?? config.defaultRegion
+        let keyId = accessKeyId ?? env["COGNATE_ACCESS_KEY_ID"].flatMap { $0.isEmpty ? nil : $0 }
+        let secret = secretAccessKey ?? env["COGNATE_SECRET_ACCESS_KEY"].flatMap { $0.isEmpty ? nil : $0 }
+        switch (keyId, secret) {
+        case (let id?, let secret?): config.accessCredential = AccessCredential(accessKeyId: id, secretAccessKey: secret)
+        case (nil, nil): break
+        default: throw ValidationError("Set both --access-key-id and --secret-access-key (or neither).")
+        }
         config.cognitoIssuer = cognitoIssuer || flag("COGNATE_COGNITO_ISSUER")
         config.dev = dev || flag("COGNATE_DEV")
         config.masterKey = env["COGNATE_MASTER_KEY"]
@@ -53,6 +62,9 @@ struct Serve: AsyncParsableCommand {
         logger.logLevel = (logLevel ?? env["COGNATE_LOG_LEVEL"]).flatMap(Logger.Level.init(rawValue:)) ?? .info
         if config.databaseURL?.hasPrefix("postgres") == true {
             throw ValidationError("PostgreSQL is not supported yet; use a SQLite path.")
+        }
+        if config.accessCredential == nil {
+            logger.warning("signed (admin) operations accept any signature: anyone who reaches this port can administer every pool; set --access-key-id and --secret-access-key")
         }
         let banner = QuickStart.text(config)
         let app = try await buildApplication(config, logger: logger) { _ in
@@ -102,8 +114,8 @@ enum QuickStart {
         Cognate is running at \(url)\(c.dev ? "  (development mode: codes at \(url)/_dev/outbox)" : "")
         Database: \(c.databasePath)
 
-        Quick start with the AWS CLI (any credentials work):
-          export AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local AWS_DEFAULT_REGION=\(c.defaultRegion)
+        Quick start with the AWS CLI (\(c.accessCredential == nil ? "any credentials work" : "admin calls need the configured key")):
+          export AWS_ACCESS_KEY_ID=\(c.accessCredential?.accessKeyId ?? "local") AWS_SECRET_ACCESS_KEY=\(c.accessCredential == nil ? "local" : "\"$COGNATE_SECRET_ACCESS_KEY\"") AWS_DEFAULT_REGION=\(c.defaultRegion)
           POOL=$(aws --endpoint-url \(url) cognito-idp create-user-pool --pool-name demo --query UserPool.Id --output text)
           CLIENT=$(aws --endpoint-url \(url) cognito-idp create-user-pool-client --user-pool-id $POOL --client-name web --explicit-auth-flows ALLOW_USER_PASSWORD_AUTH ALLOW_USER_SRP_AUTH ALLOW_REFRESH_TOKEN_AUTH --query UserPoolClient.ClientId --output text)
           aws --endpoint-url \(url) cognito-idp admin-create-user --user-pool-id $POOL --username alice --message-action SUPPRESS

@@ -17,7 +17,7 @@ struct TestServer: Sendable {
     /// `clock` replaces the system clock (for expiry tests); `publicURL` sets the server's public base.
     static func make(
         database: String = ":memory:", dataDirectory: String? = nil, clock: (any TimeSource)? = nil, publicURL: String = "http://cognate.test",
-        uiTemplates: String? = nil
+        uiTemplates: String? = nil, accessCredential: AccessCredential? = nil
     ) async throws -> TestServer {
         var config = ServerConfiguration()
         config.databaseURL = database
@@ -26,6 +26,7 @@ struct TestServer: Sendable {
         config.publicURL = publicURL
         config.dev = true
         config.uiTemplatesDirectory = uiTemplates
+        config.accessCredential = accessCredential
         let logger = Logger(label: "test")
         let outbox = DevOutbox()
         var deps = try await Bootstrap.dependencies(config, delivery: LogDelivery(logger: logger, outbox: outbox), logger: logger)
