@@ -15,6 +15,7 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Region for requests without a SigV4 scope. [env: COGNATE_REGION] (default: us-east-1)") var region: String?
     @Option(help: "Access key id that signed (admin) operations must be SigV4-signed with, beside --secret-access-key. [env: COGNATE_ACCESS_KEY_ID] (default: any signature is accepted)") var accessKeyId: String?
     @Option(help: "Secret access key of --access-key-id. [env: COGNATE_SECRET_ACCESS_KEY]") var secretAccessKey: String?
+    @Flag(help: "Listen on a non-loopback address with signed (admin) operations open to any signature. [env: COGNATE_ALLOW_UNSIGNED_ADMIN=1]") var allowUnsignedAdmin = false
     @Flag(help: "Issue tokens with Cognito's issuer https://cognito-idp.REGION.amazonaws.com/POOL. [env: COGNATE_COGNITO_ISSUER=1]") var cognitoIssuer = false
     @Flag(help: "Development mode: serve GET /_dev/outbox with every code and message. [env: COGNATE_DEV=1]") var dev = false
     @Option(help: "Folder of *.mustache files replacing the hosted UI's templates (all of them). [env: COGNATE_UI_TEMPLATES]") var uiTemplates: String?
@@ -63,6 +64,13 @@ struct Serve: AsyncParsableCommand {
         if config.databaseURL?.hasPrefix("postgres") == true {
             throw ValidationError("PostgreSQL is not supported yet; use a SQLite path.")
         }
+        if config.accessCredential == nil, !config.dev, !Self.isLoopback(config.host), !(allowUnsignedAdmin || flag("COGNATE_ALLOW_UNSIGNED_ADMIN")) {
+            throw ValidationError("""
+                Listening on \(config.host) would open the signed (admin) operations to anyone who reaches it: \
+                set --access-key-id and --secret-access-key (admin calls must then be signed with them), \
+                or pass --allow-unsigned-admin to accept that.
+                """)
+        }
         if config.accessCredential == nil {
             logger.warning("signed (admin) operations accept any signature: anyone who reaches this port can administer every pool; set --access-key-id and --secret-access-key")
         }
@@ -72,6 +80,12 @@ struct Serve: AsyncParsableCommand {
             FileHandle.standardOutput.write(Data((banner + "\n").utf8))
         }
         try await app.runService()
+    }
+
+    /// Only this machine can reach the address (where "any signature" is a local server's default).
+    static func isLoopback(_ host: String) -> Bool {
+        let h = host.trimmingCharacters(in: CharacterSet(charactersIn: "[]")).lowercased()
+        return h == "localhost" || h == "::1" || h.hasPrefix("127.")
     }
 
     /// `{"arn:aws:lambda:…:function:name": "https://…", "other-function": "http://…"}`

@@ -10,6 +10,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from unittest import mock
 
 import boto3
@@ -21,7 +22,7 @@ import requests
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
-from interop_helpers import PASSWORD, REGION, TARGET_PREFIX, assert_wire_error, raw_call, unique
+from interop_helpers import PASSWORD, REGION, TARGET_PREFIX, assert_wire_error, cognate_bin, free_port, raw_call, unique
 
 KEY_ID, SECRET = "AKIDCOGNATETEST", "cognate-test-secret/+="
 
@@ -155,3 +156,31 @@ def test_public_operations_need_no_signature(signed_server):
     # A signature on a public operation is tolerated, even one by another key.
     r = raw_call(ep, "GetUser", {"AccessToken": access})
     assert r.status_code == 200 and r.json()["Username"] == "dave", r.text
+
+
+def test_open_admin_is_refused_beyond_loopback(tmp_path):
+    """Without a key, the server will not listen on a non-loopback address unless told that is intended."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("COGNATE_")}
+    base = [str(cognate_bin()), "serve", "--host", "0.0.0.0", "--data-dir", str(tmp_path / "d")]
+    refused = subprocess.run(base + ["--port", str(free_port())], capture_output=True, text=True, env=env, timeout=60,
+                             stdin=subprocess.DEVNULL)
+    assert refused.returncode != 0
+    assert "--access-key-id" in refused.stderr and "--allow-unsigned-admin" in refused.stderr, refused.stderr
+    for extra, extra_env in ((["--allow-unsigned-admin"], {}), ([], {"COGNATE_ACCESS_KEY_ID": "k", "COGNATE_SECRET_ACCESS_KEY": "s"})):
+        port = free_port()
+        proc = subprocess.Popen(base + ["--port", str(port)] + extra, env={**env, **extra_env}, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
+        try:
+            for _ in range(300):
+                try:
+                    if requests.get(f"http://127.0.0.1:{port}/health", timeout=1).status_code == 200:
+                        break
+                except requests.RequestException:
+                    pass
+                assert proc.poll() is None, f"{extra} {extra_env}: exited {proc.returncode}"
+                time.sleep(0.1)
+            else:
+                pytest.fail(f"{extra} {extra_env}: not ready")
+        finally:
+            proc.terminate()
+            proc.wait(20)
