@@ -45,6 +45,20 @@ import Testing
         }
     }
 
+    @Test func contentTypesAreMatchedIgnoringParametersCaseAndSpaces() async throws {
+        try await TestServer.make().run { c in
+            for accepted in ["application/x-amz-json-1.1", "application/x-amz-json-1.0", "application/json", "Application/JSON",
+                             " application/x-amz-json-1.1 ; charset=utf-8", "application/json;charset=UTF-8"] {
+                let r = try await c.call("ListUserPools", ["MaxResults": 10], contentType: accepted)
+                #expect(r.status == .ok, "\(accepted)")
+            }
+            for refused in ["", ";application/json", "application/json-seq", "text/json", "application/x-amz-json-1.2", "charset=utf-8; application/json"] {
+                let r = try await c.call("ListUserPools", ["MaxResults": 10], contentType: refused)
+                #expect(r.errorType == "SerializationException", "\(refused)")
+            }
+        }
+    }
+
     @Test func missingRequiredMemberNamesItsPath() async throws {
         try await TestServer.make().run { c in
             let r = try await c.call("CreateUserPool", [:])
