@@ -343,10 +343,65 @@ def to_icu(pattern):
     return "".join(out)
 
 
+def compile_split(pattern):
+    """If `pattern` is `[A]+c[B]+` (one class repeated, one literal ASCII character, another class
+    repeated, optionally anchored), return (A, c, B); else None. A user pool id is one."""
+    src = pattern
+    start = 1 if src.startswith("^") else 0
+    if start >= len(src) or src[start] != "[":
+        return None
+    try:
+        a, j = parse_class(src, start)
+        if j >= len(src) or src[j] != "+":
+            return None
+        j += 1
+        if j < len(src) and src[j] == "\\" and j + 1 < len(src) and not src[j + 1].isalnum():
+            sep, j = src[j + 1], j + 2
+        elif j < len(src) and (src[j].isalnum() or src[j] in "_-@:,=/ "):
+            sep, j = src[j], j + 1
+        else:
+            return None
+        if ord(sep) >= 128 or j >= len(src) or src[j] != "[":
+            return None
+        b, j = parse_class(src, j)
+    except Unsupported:
+        return None
+    if j >= len(src) or src[j] != "+" or src[j + 1 :] not in ("", "$"):
+        return None
+    return a, sep, b
+
+
+def scalar_class_swift(cs):
+    bits = [(not b) if cs.negated else b for b in cs.ascii]
+    low = sum(1 << c for c in range(64) if bits[c])
+    high = sum(1 << (c - 64) for c in range(64, 128) if bits[c])
+    cats = ", ".join("." + CATEGORY_FLAGS[c] for c in sorted(cs.categories, key=lambda c: "LMSNPZC".index(c)))
+    ranges = ", ".join(f"0x{lo:X}...0x{hi:X}" for lo, hi in sorted(cs.ranges))
+    args = [f"ascii: (0x{low:016X}, 0x{high:016X})"]
+    if cs.categories:
+        args.append(f"categories: [{cats}]")
+    if cs.ranges:
+        args.append(f"ranges: [{ranges}]")
+    if cs.all_non_ascii:
+        args.append("allNonASCII: true")
+    if cs.negated:
+        args.append("negated: true")
+    return f"ScalarClass({', '.join(args)})"
+
+
 def swift_pattern_decl(name, pattern):
     icu = to_icu(pattern)
     fast = compile_fast(pattern)
     if fast is None:
+        split = compile_split(pattern)
+        if split is not None:
+            a, sep, b = split
+            return (f"    public static let {name} = ModelPattern(\n"
+                    f"        name: \"{name}\", {swift_string(pattern)},\n"
+                    f"        icu: {swift_string(icu)},\n"
+                    f"        split: {scalar_class_swift(a)},\n"
+                    f"        separator: {swift_string(sep)}, then: {scalar_class_swift(b)}\n"
+                    f"    )"), "splitClasses"
         return (f"    public static let {name} = ModelPattern(\n"
                 f"        name: \"{name}\", {swift_string(pattern)},\n"
                 f"        icu: {swift_string(icu)}\n"
@@ -716,7 +771,8 @@ class Generator:
                 used[p] = self.pattern_names[p]
         lines = [self.header, "\n",
                  "/// Every distinct `pattern` of the model, compiled once. `scalarClass` patterns (a single\n",
-                 "/// character class repeated) are checked by a scalar loop; the others by NSRegularExpression\n",
+                 "/// character class repeated) and `splitClasses` ones (class, separator, class) are checked\n",
+                 "/// by a scalar loop; the others by NSRegularExpression\n",
                  "/// with the Java syntax translated to ICU (`icu`). See ModelPattern.swift.\n",
                  "public enum ModelPatterns {\n"]
         engines = {}

@@ -12,6 +12,8 @@ import Foundation
 ///   `[\w+]+`, `[\S]+`, `^[0-9a-fA-F]+$`, `(?s).*`, ...), which is most of them and all the hot
 ///   ones (user names, client ids, tokens, passwords). It is checked by a loop over the scalars
 ///   with an ASCII bitmap: no allocation, no bridging.
+/// - `splitClasses`: `[A]+c[B]+`, one literal character between two repeated classes (the user
+///   pool id, `[\w-]+_[0-9a-zA-Z]+`, on every admin request): a scalar loop too, see `splitMatches`.
 /// - `icu`: everything else goes to `NSRegularExpression` (ICU), with Java's ASCII-only shorthand
 ///   classes spelled out by the generator (`icuPattern`). Swift's `Regex` is not used: it cannot
 ///   compile the model's lookbehind (`(?<!\.)`, "lookbehind is not currently supported" in Swift
@@ -23,7 +25,7 @@ import Foundation
 ///   value passes) rather than crashing; `ModelPatterns.all` lets a test list these (none today).
 public struct ModelPattern: Sendable, CustomStringConvertible {
     public enum Engine: String, Sendable {
-        case scalarClass, icu, unchecked
+        case scalarClass, splitClasses, icu, unchecked
     }
 
     /// The generated static's name (after the first shape that uses the pattern).
@@ -37,6 +39,8 @@ public struct ModelPattern: Sendable, CustomStringConvertible {
     private let scalars: ScalarClass?
     private let allowsEmpty: Bool
     private let regex: NSRegularExpression?
+    /// `splitClasses`: the separator and the class after it (`scalars` is the one before).
+    private let split: (separator: Unicode.Scalar, after: ScalarClass)?
 
     /// A single repeated character class (`+` when `allowsEmpty` is false, `*` when true).
     init(name: String, _ pattern: String, icu: String, scalars: ScalarClass, allowsEmpty: Bool) {
@@ -47,6 +51,19 @@ public struct ModelPattern: Sendable, CustomStringConvertible {
         self.scalars = scalars
         self.allowsEmpty = allowsEmpty
         self.regex = nil
+        self.split = nil
+    }
+
+    /// `[A]+c[B]+`.
+    init(name: String, _ pattern: String, icu: String, split before: ScalarClass, separator: Unicode.Scalar, then after: ScalarClass) {
+        self.name = name
+        self.pattern = pattern
+        self.icuPattern = icu
+        self.engine = .splitClasses
+        self.scalars = before
+        self.allowsEmpty = false
+        self.regex = nil
+        self.split = (separator, after)
     }
 
     /// Any other pattern: compiled with ICU; if even that fails the pattern is `unchecked`.
@@ -58,12 +75,16 @@ public struct ModelPattern: Sendable, CustomStringConvertible {
         self.allowsEmpty = true
         self.regex = Self.compileICU(icu)
         self.engine = regex == nil ? .unchecked : .icu
+        self.split = nil
     }
 
     public var description: String { pattern }
 
     /// Whether the whole of `value` matches (always true for an `unchecked` pattern).
     public func matches(_ value: String) -> Bool {
+        if let split, let scalars {
+            return Self.splitMatches(Array(value.unicodeScalars), before: scalars, separator: split.separator, after: split.after)
+        }
         if let scalars {
             if value.isEmpty { return allowsEmpty }
             // ASCII (tokens, ids, most names) is checked on the UTF-8 bytes: iterating the
@@ -84,6 +105,23 @@ public struct ModelPattern: Sendable, CustomStringConvertible {
         }
         guard let regex else { return true }
         return regex.firstMatch(in: value, options: [], range: NSRange(location: 0, length: value.utf16.count)) != nil
+    }
+
+    /// Whether some occurrence of the separator at `p` has `s[..<p]` non-empty in `before` and
+    /// `s[(p+1)...]` non-empty in `after` — what a backtracking `[A]+c[B]+` finds, in one pass:
+    /// `s[..<p]` is in `before` exactly when `p` is at most the length of the longest such
+    /// prefix, and `s[(p+1)...]` is in `after` exactly when `p + 1` is at least where the longest
+    /// such suffix starts.
+    static func splitMatches(_ s: [Unicode.Scalar], before: ScalarClass, separator: Unicode.Scalar, after: ScalarClass) -> Bool {
+        let n = s.count
+        guard n >= 3 else { return false }
+        var prefix = 0
+        while prefix < n, before.contains(s[prefix]) { prefix += 1 }
+        var suffixStart = n
+        while suffixStart > 0, after.contains(s[suffixStart - 1]) { suffixStart -= 1 }
+        let low = max(1, suffixStart - 1), high = min(prefix, n - 2)
+        guard low <= high else { return false }
+        return s[low...high].contains(separator)
     }
 
     /// `value` checked by ICU with `icuPattern` regardless of the engine (for cross-checking the
