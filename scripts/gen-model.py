@@ -372,6 +372,7 @@ def compile_split(pattern):
 
 
 def scalar_class_swift(cs):
+    """The `ScalarClass(...)` initializer for a compiled class."""
     bits = [(not b) if cs.negated else b for b in cs.ascii]
     low = sum(1 << c for c in range(64) if bits[c])
     high = sum(1 << (c - 64) for c in range(64, 128) if bits[c])
@@ -407,24 +408,10 @@ def swift_pattern_decl(name, pattern):
                 f"        icu: {swift_string(icu)}\n"
                 f"    )"), "icu"
     cs, allows_empty = fast
-    bits = [(not b) if cs.negated else b for b in cs.ascii]
-    low = sum(1 << c for c in range(64) if bits[c])
-    high = sum(1 << (c - 64) for c in range(64, 128) if bits[c])
-    cats = ", ".join("." + CATEGORY_FLAGS[c] for c in sorted(cs.categories, key=lambda c: "LMSNPZC".index(c)))
-    ranges = ", ".join(f"0x{lo:X}...0x{hi:X}" for lo, hi in sorted(cs.ranges))
-    args = [f"ascii: (0x{low:016X}, 0x{high:016X})"]
-    if cs.categories:
-        args.append(f"categories: [{cats}]")
-    if cs.ranges:
-        args.append(f"ranges: [{ranges}]")
-    if cs.all_non_ascii:
-        args.append("allNonASCII: true")
-    if cs.negated:
-        args.append("negated: true")
     return (f"    public static let {name} = ModelPattern(\n"
             f"        name: \"{name}\", {swift_string(pattern)},\n"
             f"        icu: {swift_string(icu)},\n"
-            f"        scalars: ScalarClass({', '.join(args)}), allowsEmpty: {'true' if allows_empty else 'false'}\n"
+            f"        scalars: {scalar_class_swift(cs)}, allowsEmpty: {'true' if allows_empty else 'false'}\n"
             f"    )"), "scalarClass"
 
 

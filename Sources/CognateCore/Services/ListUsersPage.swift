@@ -27,8 +27,8 @@ public struct ListUsersPage: Encodable, Sendable, FastJSONEncodable {
         w.beginObject()
         w.key("Users")
         w.beginArray()
-        for (i, listing) in listings.enumerated() {
-            if i > 0 { w.bytes.append(UInt8(ascii: ",")) }
+        for listing in listings {
+            w.next()
             w.bytes.append(contentsOf: listing)
         }
         w.endArray()
