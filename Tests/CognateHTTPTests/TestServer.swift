@@ -17,7 +17,8 @@ struct TestServer: Sendable {
     /// `clock` replaces the system clock (for expiry tests); `publicURL` sets the server's public base.
     static func make(
         database: String = ":memory:", dataDirectory: String? = nil, clock: (any TimeSource)? = nil, publicURL: String = "http://cognate.test",
-        uiTemplates: String? = nil, accessCredential: AccessCredential? = nil
+        uiTemplates: String? = nil, accessCredential: AccessCredential? = nil,
+        signing wrap: (@Sendable (any TokenSigning) -> any TokenSigning)? = nil
     ) async throws -> TestServer {
         var config = ServerConfiguration()
         config.databaseURL = database
@@ -31,6 +32,7 @@ struct TestServer: Sendable {
         let outbox = DevOutbox()
         var deps = try await Bootstrap.dependencies(config, delivery: LogDelivery(logger: logger, outbox: outbox), logger: logger)
         if let clock { deps.time = clock }
+        if let wrap { deps.signing = wrap(deps.signing) }
         return TestServer(responder: try buildRouter(Cognate(deps), config: config, outbox: outbox).buildResponder(), outbox: outbox)
     }
 

@@ -128,6 +128,31 @@ extension Cognate {
     /// The user behind an access token, if the token is this server's, unexpired, unrevoked and
     /// carries `scope` (the self-service scope unless told otherwise).
     func authenticate(_ accessToken: String, scope: String = Cognate.adminScope) async throws -> (User, UserPool, [String: JSONValue]) {
+        let token = try await verifiedAccessToken(accessToken)
+        let claims = token.claims
+        guard let pool = try await store.pool(id: token.poolId),
+              try await signingKeys(pool).contains(where: { $0.key.kid == token.kid && $0.key.purpose == .accessToken })
+        else { throw CognitoError.invalidAccessToken }
+        guard let exp = claims["exp"]?.intValue, Double(exp) > now else { throw CognitoError.accessTokenExpired }
+        let scopes = (claims["scope"]?.stringValue ?? "").split(separator: " ")
+        guard scopes.contains(Substring(scope)) else {
+            throw CognitoError(.notAuthorized, "Access Token does not have required scopes")
+        }
+        guard let originJti = claims["origin_jti"]?.stringValue,
+              try await store.familyRevoked(originJti: originJti) == false
+        else { throw CognitoError.accessTokenRevoked }
+        guard let username = claims["username"]?.stringValue,
+              let user = try await store.user(poolId: pool.id, usernameKey: key(username, pool)), user.sub == claims["sub"]?.stringValue
+        else { throw CognitoError.userNotFound }
+        if !user.enabled { throw CognitoError.userDisabled }
+        return (user, pool, claims)
+    }
+
+    /// An access token signed by one of its pool's access keys, parsed: from the cache of tokens
+    /// this process has verified, or verified now (and remembered). The caller still checks that
+    /// the pool and the key exist, since either may be gone by the time of a later call.
+    private func verifiedAccessToken(_ accessToken: String) async throws -> VerifiedTokenCache.Entry {
+        if let known = verifiedTokens.get(accessToken) { return known }
         guard let jwt = JWT.parse(accessToken),
               let iss = jwt.claims["iss"]?.stringValue,
               let poolId = iss.split(separator: "/").last.map(String.init),
@@ -137,19 +162,9 @@ extension Cognate {
               deps.signing.verify(jwt.signature, message: jwt.signingInput, key: k.key.publicKey),
               jwt.claims["token_use"]?.stringValue == "access"
         else { throw CognitoError.invalidAccessToken }
-        guard let exp = jwt.claims["exp"]?.intValue, Double(exp) > now else { throw CognitoError.accessTokenExpired }
-        let scopes = (jwt.claims["scope"]?.stringValue ?? "").split(separator: " ")
-        guard scopes.contains(Substring(scope)) else {
-            throw CognitoError(.notAuthorized, "Access Token does not have required scopes")
-        }
-        guard let originJti = jwt.claims["origin_jti"]?.stringValue,
-              try await store.familyRevoked(originJti: originJti) == false
-        else { throw CognitoError.accessTokenRevoked }
-        guard let username = jwt.claims["username"]?.stringValue,
-              let user = try await store.user(poolId: pool.id, usernameKey: key(username, pool)), user.sub == jwt.claims["sub"]?.stringValue
-        else { throw CognitoError.userNotFound }
-        if !user.enabled { throw CognitoError.userDisabled }
-        return (user, pool, jwt.claims)
+        let entry = VerifiedTokenCache.Entry(poolId: pool.id, kid: jwt.kid, claims: jwt.claims)
+        verifiedTokens.put(accessToken, entry)
+        return entry
     }
 }
 

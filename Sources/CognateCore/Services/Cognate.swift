@@ -7,10 +7,12 @@ import Foundation
 public struct Cognate: Sendable {
     public let deps: Dependencies
     let keyCache: SigningKeyCache
+    let verifiedTokens: VerifiedTokenCache
 
     public init(_ deps: Dependencies) {
         self.deps = deps
         self.keyCache = SigningKeyCache()
+        self.verifiedTokens = VerifiedTokenCache()
     }
 
     var store: any CognateStorage { deps.store }
