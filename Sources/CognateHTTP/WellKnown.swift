@@ -87,5 +87,5 @@ struct OpenIDConfiguration: Encodable {
     var subject_types_supported = ["public"]
     var token_endpoint_auth_methods_supported = ["client_secret_basic", "client_secret_post", "none"]
     var grant_types_supported = ["authorization_code", "implicit", "refresh_token", "client_credentials"]
-    var code_challenge_methods_supported = ["S256", "plain"]
+    var code_challenge_methods_supported = ["S256"]
 }

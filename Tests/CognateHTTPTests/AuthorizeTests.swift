@@ -68,6 +68,9 @@ import Testing
             try await refused(["code_challenge_method": "S256"], "invalid_request")
             try await refused(["code_challenge": "short", "code_challenge_method": "S256"], "invalid_request")
             try await refused(["code_challenge": String(repeating: "a", count: 43), "code_challenge_method": "S512"], "invalid_request")
+            // S256 only, as Cognito: neither plain nor a challenge without its method.
+            try await refused(["code_challenge": String(repeating: "a", count: 43), "code_challenge_method": "plain"], "invalid_request")
+            try await refused(["code_challenge": String(repeating: "a", count: 43)], "invalid_request")
         }
     }
 

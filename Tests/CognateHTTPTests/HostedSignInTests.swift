@@ -156,7 +156,7 @@ import Testing
             let noSecret = try await c.token(base.merging(["code": try await code(app), "client_id": app.client]) { $1 })
             #expect(noSecret.json["error"] as? String == "invalid_client")
 
-            // A public client: PKCE with S256 and with plain.
+            // A public client: PKCE with S256.
             let pub = try await c.oauthPool(secret: false)
             try await c.user(pub.pool, "dan", attributes: [["Name": "nickname", "Value": "D"]])
             let verifier = String(repeating: "v3r1f1er-", count: 6)
@@ -169,9 +169,6 @@ import Testing
             let good = try await code(pub, ["code_challenge": challenge, "code_challenge_method": "S256"])
             let okS256 = try await c.token(base.merging(["client_id": pub.client, "code": good, "code_verifier": verifier]) { $1 })
             #expect(okS256.status == .ok, "\(okS256.body)")
-            let plain = try await code(pub, ["code_challenge": verifier])
-            let okPlain = try await c.token(base.merging(["client_id": pub.client, "code": plain, "code_verifier": verifier]) { $1 })
-            #expect(okPlain.status == .ok, "\(okPlain.body)")
             // A public client may not send a secret it does not have.
             let pretend = try await c.token(base.merging(["code": try await code(pub), "client_id": pub.client, "client_secret": "x"]) { $1 })
             #expect(pretend.json["error"] as? String == "invalid_client")

@@ -573,3 +573,8 @@ def test_hosted_ui_sign_in_runs_the_triggers(trigger_pool, receiver, endpoint):
     assert receiver.events(urls["PreTokenGeneration"])[-1]["triggerSource"] == "TokenGeneration_HostedAuth"
     assert receiver.events(urls["PreAuthentication"])[-1]["callerContext"]["clientId"] == client["ClientId"]
     assert receiver.events(urls["PostAuthentication"])[-1]["triggerSource"] == "PostAuthentication_Authentication"
+    # The refresh grant at the token endpoint tells the trigger it is a refresh, as the API's does.
+    refreshed = requests.post(endpoint + "/oauth2/token", timeout=10, data={
+        "grant_type": "refresh_token", "client_id": client["ClientId"], "refresh_token": tokens["refresh_token"]})
+    assert refreshed.status_code == 200, refreshed.text
+    assert receiver.events(urls["PreTokenGeneration"])[-1]["triggerSource"] == "TokenGeneration_RefreshTokens"

@@ -53,8 +53,8 @@ extension Cognate {
         if implicit { challenge = nil; method = nil }
         if method != nil && challenge == nil { throw CognitoError.invalidParameter("code_challenge_method needs a code_challenge.") }
         if let c = challenge {
-            method = method ?? "plain"
-            guard method == "S256" || method == "plain" else { throw CognitoError.invalidParameter("The code_challenge_method must be S256 or plain.") }
+            // Cognito's authorization server supports S256 only (not RFC 7636's plain, nor plain by default).
+            guard method == "S256" else { throw CognitoError.invalidParameter("The code_challenge_method must be S256.") }
             guard Self.isPKCEValue(c) else { throw CognitoError.invalidParameter("The code_challenge is malformed.") }
         }
         return Authorization(
@@ -207,7 +207,9 @@ extension Cognate {
               record.clientId == client.id, record.poolId == pool.id, !record.revoked, record.expiresAt > now,
               let user = try await store.user(poolId: pool.id, usernameKey: key(record.username, pool)), user.enabled
         else { throw CognitoError.invalidGrant }
-        let result = try await issueTokens(user: user, pool: pool, client: client, authTime: record.authTime, family: record, scopes: record.scopes)
+        let result = try await issueTokens(
+            user: user, pool: pool, client: client, authTime: record.authTime, family: record, scopes: record.scopes, source: "TokenGeneration_RefreshTokens"
+        )
         return TokenResponse(result)
     }
 

@@ -17,21 +17,24 @@ enum FormEncoding {
         pairs.map { percentEncode($0.0) + "=" + percentEncode($0.1) }.joined(separator: "&")
     }
 
+    /// `+` is a space and `%XX` a byte; a `%` without two hex digits after it stays as it is
+    /// (with what follows), as browsers read it.
     static func percentDecode(_ s: Substring) -> String {
+        let input = Array(s.utf8)
         var bytes: [UInt8] = []
-        bytes.reserveCapacity(s.utf8.count)
-        var it = s.utf8.makeIterator()
-        while let b = it.next() {
-            switch b {
-            case UInt8(ascii: "+"): bytes.append(UInt8(ascii: " "))
-            case UInt8(ascii: "%"):
-                guard let h = it.next(), let l = it.next(), let hv = hexValue(h), let lv = hexValue(l) else {
-                    bytes.append(b)
-                    continue
-                }
+        bytes.reserveCapacity(input.count)
+        var i = 0
+        while i < input.count {
+            let b = input[i]
+            if b == UInt8(ascii: "+") {
+                bytes.append(UInt8(ascii: " "))
+            } else if b == UInt8(ascii: "%"), i + 2 < input.count, let hv = hexValue(input[i + 1]), let lv = hexValue(input[i + 2]) {
                 bytes.append(hv << 4 | lv)
-            default: bytes.append(b)
+                i += 2
+            } else {
+                bytes.append(b)
             }
+            i += 1
         }
         return String(decoding: bytes, as: UTF8.self)
     }

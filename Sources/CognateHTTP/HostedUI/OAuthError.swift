@@ -29,6 +29,8 @@ enum OAuthError {
         case .scopeDoesNotExist: ("invalid_scope", .badRequest)
         case .unsupportedOperation: ("unsupported_grant_type", .badRequest)
         case .unsupportedTokenType: ("unsupported_token_type", .badRequest)
+        // A trigger refused or failed (contract §6: invalid_request), not a fault of the server.
+        case .userLambdaValidation, .unexpectedLambda, .invalidLambdaResponse: ("invalid_request", .badRequest)
         default: ("server_error", .internalServerError)
         }
     }
