@@ -75,6 +75,12 @@ enum Migrations {
         """
         CREATE INDEX outbox_by_pool ON outbox(pool_id);
         """,
+        // 9: failed sign-ins per user, for the lockout after five of them.
+        """
+        CREATE TABLE sign_in_failures(
+            pool_id TEXT NOT NULL, username TEXT NOT NULL, count INTEGER NOT NULL, last_at REAL NOT NULL,
+            PRIMARY KEY (pool_id, username));
+        """,
     ]
 
     static func apply(_ db: SQLiteDatabase) throws {

@@ -97,7 +97,7 @@ extension SQLStore: PoolStore {
         try await db.write { tx in
             for table in [
                 "signing_keys", "clients", "users", "user_aliases", "user_search", "user_groups", "group_members", "codes", "refresh_tokens",
-                "domains", "resource_servers", "ui_customizations", "authorization_codes", "hosted_sessions",
+                "domains", "resource_servers", "ui_customizations", "authorization_codes", "hosted_sessions", "sign_in_failures",
                 // Queued messages; one a node has claimed already may still go out.
                 "outbox",
             ] {
@@ -230,7 +230,7 @@ extension SQLStore: UserStore {
     public func deleteUser(poolId: String, username: String) async throws {
         try await db.write { tx in
             let p = SQLValue.text(poolId), u = SQLValue.text(username)
-            for table in ["user_aliases", "user_search", "codes", "refresh_tokens", "authorization_codes", "hosted_sessions"] {
+            for table in ["user_aliases", "user_search", "codes", "refresh_tokens", "authorization_codes", "hosted_sessions", "sign_in_failures"] {
                 try tx.query("DELETE FROM \(table) WHERE pool_id = ? AND username = ?", [p, u])
             }
             try tx.query("DELETE FROM group_members WHERE pool_id = ? AND username = ?", [p, u])
@@ -375,19 +375,23 @@ extension SQLStore: CodeStore {
         try readOne(VerificationCode.self, "SELECT data FROM codes WHERE pool_id = ? AND username = ? AND purpose = ?", [.text(poolId), .text(username), .text(purpose.rawValue)])
     }
 
-    public func recordFailedAttempt(poolId: String, username: String, purpose: CodePurpose) async throws {
+    public func attemptCode(poolId: String, username: String, purpose: CodePurpose) async throws -> VerificationCode? {
         try await db.write { tx in
             let binds: [SQLValue] = [.text(poolId), .text(username), .text(purpose.rawValue)]
-            guard let row = try tx.query("SELECT data FROM codes WHERE pool_id = ? AND username = ? AND purpose = ?", binds).first else { return }
-            var code = try Self.decode(VerificationCode.self, row)
-            code.failedAttempts += 1
-            try tx.query("UPDATE codes SET data = ? WHERE pool_id = ? AND username = ? AND purpose = ?", [try Self.encode(code)] + binds)
+            guard let row = try tx.query("SELECT data FROM codes WHERE pool_id = ? AND username = ? AND purpose = ?", binds).first else { return nil }
+            let before = try Self.decode(VerificationCode.self, row)
+            var counted = before
+            counted.failedAttempts += 1
+            try tx.query("UPDATE codes SET data = ? WHERE pool_id = ? AND username = ? AND purpose = ?", [try Self.encode(counted)] + binds)
+            return before
         }
     }
 
-    public func deleteCode(poolId: String, username: String, purpose: CodePurpose) async throws {
+    @discardableResult
+    public func deleteCode(poolId: String, username: String, purpose: CodePurpose) async throws -> Bool {
         try await db.write { tx in
             try tx.query("DELETE FROM codes WHERE pool_id = ? AND username = ? AND purpose = ?", [.text(poolId), .text(username), .text(purpose.rawValue)])
+            return tx.changes > 0
         }
     }
 }
@@ -453,6 +457,34 @@ extension SQLStore: TokenStore {
     public func revokeAll(poolId: String, username: String) async throws {
         try await db.write { tx in
             try tx.query("UPDATE refresh_tokens SET revoked = 1 WHERE pool_id = ? AND username = ?", [.text(poolId), .text(username)])
+        }
+    }
+}
+
+extension SQLStore: LockoutStore {
+    public func signInFailures(poolId: String, username: String) async throws -> SignInFailures? {
+        try db.read { tx in
+            try tx.query("SELECT count, last_at FROM sign_in_failures WHERE pool_id = ? AND username = ?", [.text(poolId), .text(username)]).first.map {
+                SignInFailures(count: Int($0.int(0) ?? 0), lastAt: $0.double(1) ?? 0)
+            }
+        }
+    }
+
+    public func recordSignInFailure(poolId: String, username: String, at: Double, resetBefore: Double) async throws -> SignInFailures {
+        try await db.write { tx in
+            let key: [SQLValue] = [.text(poolId), .text(username)]
+            let last = try tx.query("SELECT count, last_at FROM sign_in_failures WHERE pool_id = ? AND username = ?", key).first
+            var count = 1
+            if let last, let previous = last.int(0), let when = last.double(1), when >= resetBefore { count = Int(previous) + 1 }
+            try tx.query("DELETE FROM sign_in_failures WHERE pool_id = ? AND username = ?", key)
+            try tx.query("INSERT INTO sign_in_failures(pool_id, username, count, last_at) VALUES (?, ?, ?, ?)", key + [.int(Int64(count)), .double(at)])
+            return SignInFailures(count: count, lastAt: at)
+        }
+    }
+
+    public func clearSignInFailures(poolId: String, username: String) async throws {
+        try await db.write { tx in
+            try tx.query("DELETE FROM sign_in_failures WHERE pool_id = ? AND username = ?", [.text(poolId), .text(username)])
         }
     }
 }

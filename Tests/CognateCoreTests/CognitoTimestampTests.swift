@@ -74,6 +74,18 @@ struct CognitoTimestampTests {
         #expect(CognitoTimestamp.parse(text) == nil)
     }
 
+    @Test("a zero-padded day and a wrong weekday read as refused (AWS: incorrect credentials); the rest as malformed")
+    func readings() {
+        #expect(CognitoTimestamp.read("Tue Nov 03 09:05:07 UTC 2026") == .refused)
+        #expect(CognitoTimestamp.read("Wed Nov 3 09:05:07 UTC 2026") == .refused)
+        #expect(CognitoTimestamp.read("Wed Nov 03 09:05:07 UTC 2026") == .refused)
+        #expect(CognitoTimestamp.read("Tue Nov 3 09:05:07 UTC 2026") == .date(Date(timeIntervalSince1970: 1_793_696_707)))
+        for text in Self.refused.dropFirst(2) {
+            #expect(CognitoTimestamp.read(text) == .malformed, "\(text)")
+        }
+        #expect(CognitoTimestamp.read("Tue Nov 003 09:05:07 UTC 2026") == .malformed)
+    }
+
     @Test("signed numbers are refused")
     func signedNumbers() {
         for text in ["Tue Nov +3 09:05:07 UTC 2026", "Tue Nov 3 +9:05:07 UTC 2026", "Tue Nov 3 09:+5:07 UTC 2026"] {

@@ -134,6 +134,40 @@ import Testing
         }
     }
 
+    @Test func anSRPAnswerAfterAnAdminResetAsksForTheReset() async throws {
+        try await TestServer.make().run { c in
+            let (pool, client, _) = try await c.poolAndClient()
+            try await c.user(pool, "rita", attributes: [["Name": "email", "Value": "rita@example.com"], ["Name": "email_verified", "Value": "true"]])
+            let answer = try await Self.srpAnswer(c, pool: pool, client: client, username: "rita", password: "Passw0rd!")
+            _ = try await c.ok("AdminResetUserPassword", ["UserPoolId": pool, "Username": "rita"])
+            let r = try await c.call("RespondToAuthChallenge", answer)
+            #expect(r.errorType == "PasswordResetRequiredException")
+            #expect(r["AuthenticationResult"] == nil)
+        }
+    }
+
+    /// With PreventUserExistenceErrors, an unknown name gets a UUID-shaped USER_ID_FOR_SRP, as a
+    /// real user typed by an alias does (an echo of the alias would give the unknown one away).
+    @Test func anUnknownAliasGetsAUUIDShapedUserIdLikeARealOne() async throws {
+        try await TestServer.make().run { c in
+            let (pool, client, _) = try await c.poolAndClient(pool: ["AliasAttributes": ["email"]], client: ["PreventUserExistenceErrors": "ENABLED"])
+            try await c.user(pool, "erin", attributes: [["Name": "email", "Value": "erin@example.com"], ["Name": "email_verified", "Value": "true"]])
+            func userId(_ name: String) async throws -> String {
+                let a = SRPMath.clientPublic(a: OpenSSLRandom().bytes(count: 128))
+                let r = try await c.ok("InitiateAuth", ["ClientId": client, "AuthFlow": "USER_SRP_AUTH", "AuthParameters": ["USERNAME": name, "SRP_A": Hex.encode(a)]])
+                return try #require((r["ChallengeParameters"] as? [String: String])?["USER_ID_FOR_SRP"])
+            }
+            #expect(try await userId("erin@example.com") == "erin")
+            let ghost = try await userId("ghost@example.com")
+            #expect(ghost != "ghost@example.com")
+            #expect(ghost.wholeMatch(of: /[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}/) != nil)
+            #expect(try await userId("ghost@example.com") == ghost)
+            #expect(try await userId("ghost") != "ghost")
+            let answer = try await Self.srpSignIn(c, pool: pool, client: client, username: "ghost@example.com", password: "Passw0rd!")
+            #expect(answer.message == "Incorrect username or password.")
+        }
+    }
+
     @Test func srpChallengeIsAnsweredAtAnotherNodeOnTheSameDatabase() async throws {
         let file = NSTemporaryDirectory() + "cognate-two-nodes-\(UUID().uuidString).sqlite"
         defer { try? FileManager.default.removeItem(atPath: file) }

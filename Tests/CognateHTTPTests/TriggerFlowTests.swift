@@ -220,4 +220,35 @@ private func request(_ e: [String: JSONValue]) -> [String: JSONValue] {
             #expect(triggers.events(.defineAuthChallenge).count == 3)
         }
     }
+
+    /// Confirming on the hosted pages signs the new user in: through the authentication triggers,
+    /// so that a PreAuthentication refusal holds for new accounts too.
+    @Test func theSignInAfterAHostedSignUpRunsTheAuthenticationTriggers() async throws {
+        let triggers = ScriptedTriggers()
+        let server = try await TestServer.make(triggers: triggers)
+        try await server.run { c in
+            let hooks = ["PreAuthentication": "https://hooks.test/preauth", "PostAuthentication": "https://hooks.test/postauth"]
+            let app = try await c.oauthPool(pool: ["LambdaConfig": hooks])
+            func signUp(_ name: String) async throws -> WebReply {
+                var b = Browser(c)
+                let form = try await b.get("/signup?" + app.authorizeQuery())
+                let confirm = try await b.submit(form, ["username": name, "password": "Passw0rd!", "email": "\(name)@example.com", "nickname": name])
+                let code = try #require(c.latestCode(server, pool: app.pool))
+                return try await b.submit(confirm, ["code": code])
+            }
+            let done = try await signUp("ivy")
+            #expect(done.location?.hasPrefix(OAuthApp.callback + "?code=") == true, "\(done.status) \(done.body.prefix(300))")
+            #expect(triggers.events(.preAuthentication).last?["userName"] == .string("ivy"))
+            #expect(triggers.events(.postAuthentication).last?["userName"] == .string("ivy"))
+
+            triggers.set { name, e in
+                if name == .preAuthentication { throw CognitoError.lambdaRejected(name, message: "closed") }
+                return .object(e)
+            }
+            let refused = try await signUp("joe")
+            #expect(refused.location == nil)
+            #expect(refused.body.contains("PreAuthentication failed with error closed."), "\(refused.body.prefix(300))")
+        }
+    }
+
 }

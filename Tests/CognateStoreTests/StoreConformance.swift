@@ -371,7 +371,7 @@ extension StoreConformance {
 // MARK: - Codes
 
 extension StoreConformance {
-    @Test("codes: put replaces, get, failed attempts, delete", arguments: Backend.all)
+    @Test("codes: put replaces, get, attempts, delete", arguments: Backend.all)
     func codes(_ backend: Backend) async throws {
         try await backend.run { store in
             let first = Fixture.code("p1", "alice", .signUp, hash: [1, 1, 1])
@@ -381,8 +381,9 @@ extension StoreConformance {
             #expect(try await store.code(poolId: "p1", username: "bob", purpose: .signUp) == nil)
             #expect(try await store.code(poolId: "p2", username: "alice", purpose: .signUp) == nil)
 
-            try await store.recordFailedAttempt(poolId: "p1", username: "alice", purpose: .signUp)
-            try await store.recordFailedAttempt(poolId: "p1", username: "alice", purpose: .signUp)
+            // An attempt answers the code as it was before it.
+            #expect(try await store.attemptCode(poolId: "p1", username: "alice", purpose: .signUp) == first)
+            #expect(try await store.attemptCode(poolId: "p1", username: "alice", purpose: .signUp)?.failedAttempts == 1)
             #expect(try await store.code(poolId: "p1", username: "alice", purpose: .signUp)?.failedAttempts == 2)
             #expect(try await store.code(poolId: "p1", username: "alice", purpose: .signUp)?.codeHash == [1, 1, 1])
 
@@ -396,21 +397,39 @@ extension StoreConformance {
             let reset = Fixture.code("p1", "alice", .forgotPassword, hash: [4])
             try await store.putCode(verify)
             try await store.putCode(reset)
-            try await store.recordFailedAttempt(poolId: "p1", username: "alice", purpose: .forgotPassword)
+            _ = try await store.attemptCode(poolId: "p1", username: "alice", purpose: .forgotPassword)
             #expect(try await store.code(poolId: "p1", username: "alice", purpose: .verifyAttribute("email")) == verify)
             #expect(try await store.code(poolId: "p1", username: "alice", purpose: .verifyAttribute("phone_number")) == nil)
             #expect(try await store.code(poolId: "p1", username: "alice", purpose: .signUp)?.failedAttempts == 0)
             #expect(try await store.code(poolId: "p1", username: "alice", purpose: .forgotPassword)?.failedAttempts == 1)
 
-            // A failed attempt on no code is not an error and creates nothing.
-            try await store.recordFailedAttempt(poolId: "p1", username: "bob", purpose: .signUp)
+            // An attempt on no code is not an error and creates nothing.
+            #expect(try await store.attemptCode(poolId: "p1", username: "bob", purpose: .signUp) == nil)
             #expect(try await store.code(poolId: "p1", username: "bob", purpose: .signUp) == nil)
 
-            try await store.deleteCode(poolId: "p1", username: "alice", purpose: .signUp)
+            #expect(try await store.deleteCode(poolId: "p1", username: "alice", purpose: .signUp))
             #expect(try await store.code(poolId: "p1", username: "alice", purpose: .signUp) == nil)
             #expect(try await store.code(poolId: "p1", username: "alice", purpose: .forgotPassword) != nil)
             #expect(try await store.code(poolId: "p1", username: "alice", purpose: .verifyAttribute("email")) != nil)
-            try await store.deleteCode(poolId: "p1", username: "alice", purpose: .signUp)
+            // Deleting again finds nothing: a code is spent once.
+            #expect(try await store.deleteCode(poolId: "p1", username: "alice", purpose: .signUp) == false)
+        }
+    }
+
+    /// Attempts sent at once are counted one by one: each sees a different count, so no more
+    /// than the limit can get past it however many are sent together.
+    @Test("codes: concurrent attempts each see their own count", arguments: Backend.all)
+    func concurrentCodeAttempts(_ backend: Backend) async throws {
+        try await backend.run { store in
+            try await store.putCode(Fixture.code("p1", "alice", .forgotPassword, hash: [9]))
+            let seen = try await withThrowingTaskGroup(of: Int?.self) { group in
+                for _ in 0..<20 {
+                    group.addTask { try await store.attemptCode(poolId: "p1", username: "alice", purpose: .forgotPassword)?.failedAttempts }
+                }
+                return try await group.reduce(into: [Int?]()) { $0.append($1) }
+            }
+            #expect(Set(seen.compactMap { $0 }) == Set(0..<20))
+            #expect(try await store.code(poolId: "p1", username: "alice", purpose: .forgotPassword)?.failedAttempts == 20)
         }
     }
 }
@@ -541,6 +560,42 @@ extension StoreConformance {
             #expect(try await store.consumeOnce(id: [8], expiresAt: far) == true)
             #expect(try await store.putRefreshToken(Fixture.token("p1", "alice", jti: "jti-3"), spending: OnceMarker(id: [8], expiresAt: far)) == false)
             #expect(try await store.refreshFamily(originJti: "jti-3") == nil)
+        }
+    }
+}
+
+// MARK: - Sign-in failures
+
+extension StoreConformance {
+    @Test("sign-in failures: counted, restarted after a quiet spell, cleared, gone with the user and the pool", arguments: Backend.all)
+    func signInFailures(_ backend: Backend) async throws {
+        try await backend.run { store in
+            #expect(try await store.signInFailures(poolId: "p1", username: "alice") == nil)
+            #expect(try await store.recordSignInFailure(poolId: "p1", username: "alice", at: 100, resetBefore: 0) == SignInFailures(count: 1, lastAt: 100))
+            #expect(try await store.recordSignInFailure(poolId: "p1", username: "alice", at: 110, resetBefore: 50) == SignInFailures(count: 2, lastAt: 110))
+            #expect(try await store.signInFailures(poolId: "p1", username: "alice") == SignInFailures(count: 2, lastAt: 110))
+            // The last failure was before `resetBefore`: counting starts again.
+            #expect(try await store.recordSignInFailure(poolId: "p1", username: "alice", at: 2000, resetBefore: 1100) == SignInFailures(count: 1, lastAt: 2000))
+            // Users and pools are separate.
+            #expect(try await store.signInFailures(poolId: "p1", username: "bob") == nil)
+            #expect(try await store.signInFailures(poolId: "p2", username: "alice") == nil)
+            try await store.clearSignInFailures(poolId: "p1", username: "alice")
+            #expect(try await store.signInFailures(poolId: "p1", username: "alice") == nil)
+
+            // Twenty failures at once are twenty.
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for i in 0..<20 { group.addTask { _ = try await store.recordSignInFailure(poolId: "p1", username: "carol", at: 500 + Double(i), resetBefore: 0) } }
+                try await group.waitForAll()
+            }
+            #expect(try await store.signInFailures(poolId: "p1", username: "carol")?.count == 20)
+
+            // Deleting the user or the pool forgets them (a user created again starts clean).
+            try await store.createUser(Fixture.user("p1", "carol"))
+            try await store.deleteUser(poolId: "p1", username: "carol")
+            #expect(try await store.signInFailures(poolId: "p1", username: "carol") == nil)
+            _ = try await store.recordSignInFailure(poolId: "p9", username: "dan", at: 1, resetBefore: 0)
+            try await store.deletePool(id: "p9")
+            #expect(try await store.signInFailures(poolId: "p9", username: "dan") == nil)
         }
     }
 }

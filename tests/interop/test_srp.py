@@ -171,13 +171,19 @@ def test_step_two_refusals(make_pool, cognito):
         cognito.respond_to_auth_challenge(ClientId=client.id, ChallengeName="PASSWORD_VERIFIER", ChallengeResponses=answer_stale)
     expect_not_authorized(e)
 
-    # A zero-padded day is not Cognito's format.
-    aws, params = _challenge(pool, client, name, cognito)
-    answer = aws.process_challenge(params, {"USERNAME": name})
-    answer["TIMESTAMP"] = "Tue Nov 03 09:05:07 UTC 2026"
-    with pytest.raises(ClientError) as e:
-        cognito.respond_to_auth_challenge(ClientId=client.id, ChallengeName="PASSWORD_VERIFIER", ChallengeResponses=answer)
-    assert e.value.response["Error"]["Code"] == "InvalidParameterException"
+    # A zero-padded day or a wrong weekday is refused as AWS does (incorrect credentials);
+    # a timestamp not in the format at all is an invalid parameter.
+    for stamp, code in (("Tue Nov 03 09:05:07 UTC 2026", "NotAuthorizedException"),
+                        ("Wed Nov 3 09:05:07 UTC 2026", "NotAuthorizedException"),
+                        ("Di Nov 3 09:05:07 UTC 2026", "InvalidParameterException")):
+        aws, params = _challenge(pool, client, name, cognito)
+        answer = aws.process_challenge(params, {"USERNAME": name})
+        answer["TIMESTAMP"] = stamp
+        with pytest.raises(ClientError) as e:
+            cognito.respond_to_auth_challenge(ClientId=client.id, ChallengeName="PASSWORD_VERIFIER", ChallengeResponses=answer)
+        assert e.value.response["Error"]["Code"] == code, stamp
+        if code == "NotAuthorizedException":
+            assert e.value.response["Error"]["Message"] == "Incorrect username or password."
 
     # A good answer works once; replaying it is refused.
     aws, params = _challenge(pool, client, name, cognito)

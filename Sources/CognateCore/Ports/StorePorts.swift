@@ -75,8 +75,13 @@ public protocol CodeStore: Sendable {
     /// Stores the code, replacing any earlier one for the same user and purpose.
     func putCode(_ code: VerificationCode) async throws
     func code(poolId: String, username: String, purpose: CodePurpose) async throws -> VerificationCode?
-    func recordFailedAttempt(poolId: String, username: String, purpose: CodePurpose) async throws
-    func deleteCode(poolId: String, username: String, purpose: CodePurpose) async throws
+    /// Counts one attempt at the code and returns the code as it was before it, in one write;
+    /// nil (and nothing counted) when there is none. Attempts are counted before the code is
+    /// compared, so guesses sent in parallel cannot all get past the attempt limit.
+    func attemptCode(poolId: String, username: String, purpose: CodePurpose) async throws -> VerificationCode?
+    /// True when there was a code to delete (a code is spent by whoever deletes it).
+    @discardableResult
+    func deleteCode(poolId: String, username: String, purpose: CodePurpose) async throws -> Bool
 }
 
 public protocol TokenStore: Sendable {
@@ -105,7 +110,7 @@ public protocol SettingsStore: Sendable {
     func setting(_ key: String, orInsert value: [UInt8]) async throws -> [UInt8]
 }
 
-public typealias CognateStorage = PoolStore & ClientStore & UserStore & GroupStore & CodeStore & TokenStore & SettingsStore & OnceStore
+public typealias CognateStorage = PoolStore & ClientStore & UserStore & GroupStore & CodeStore & TokenStore & SettingsStore & OnceStore & LockoutStore
     & DomainStore & ResourceServerStore & UICustomizationStore & AuthorizationCodeStore & HostedSessionStore
 
 /// A one-time marker: a spent challenge's id, kept until its challenge expires.
@@ -116,6 +121,26 @@ public struct OnceMarker: Sendable, Hashable {
         self.id = id
         self.expiresAt = expiresAt
     }
+}
+
+/// A user's failed sign-ins since the last successful one (lockout, contract §7).
+public struct SignInFailures: Sendable, Equatable {
+    public var count: Int
+    /// When the last one happened (epoch seconds).
+    public var lastAt: Double
+    public init(count: Int, lastAt: Double) {
+        self.count = count
+        self.lastAt = lastAt
+    }
+}
+
+/// Failed sign-ins by user, shared by all nodes so that a lockout holds wherever the next try lands.
+public protocol LockoutStore: Sendable {
+    func signInFailures(poolId: String, username: String) async throws -> SignInFailures?
+    /// Counts one failure at `at` (from one again when the last was before `resetBefore`) in one
+    /// write, and returns the count with it.
+    func recordSignInFailure(poolId: String, username: String, at: Double, resetBefore: Double) async throws -> SignInFailures
+    func clearSignInFailures(poolId: String, username: String) async throws
 }
 
 /// One-time markers shared by all nodes (spent challenges).

@@ -74,7 +74,7 @@ extension Cognate {
             found = try await migrateUser(name, password: password, pool: pool, client: client, clientMetadata: clientMetadata)
         }
         let user = try await signInCandidate(name, found, client: client, pool: pool, clientMetadata: clientMetadata)
-        guard try await passwordMatches(password, user: user, pool: pool) else { throw CognitoError.incorrectCredentials }
+        try await checkSignInPassword(password, user: user, pool: pool)
         return try await afterPassword(user, client: client, pool: pool, clientMetadata: clientMetadata)
     }
 

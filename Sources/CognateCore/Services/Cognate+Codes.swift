@@ -9,8 +9,15 @@ extension Cognate {
     static let codeLifetime: [String: Double] = ["signUp": 86400, "forgotPassword": 3600]
     static let maxCodeAttempts = 5
 
-    func codeHash(_ code: String, poolId: String, username: String, purpose: CodePurpose) -> [UInt8] {
-        deps.digests.hmacSHA256(key: deps.codeHashKey, data: Array("\(poolId)\n\(username)\n\(purpose.rawValue)\n\(code)".utf8))
+    /// The code's keyed hash, bound to the pool, the user and the purpose; an attribute's
+    /// verification code also to the value it was sent to, so that it cannot verify a value
+    /// the attribute is given later.
+    func codeHash(_ code: String, user: User, purpose: CodePurpose) -> [UInt8] {
+        var text = "\(user.poolId)\n\(user.username)\n\(purpose.rawValue)\n\(code)"
+        if purpose.rawValue.hasPrefix(CodePurpose.verifyAttribute("").rawValue) {
+            text += "\n" + (user.attributes[String(purpose.rawValue.dropFirst(CodePurpose.verifyAttribute("").rawValue.count))] ?? "")
+        }
+        return deps.digests.hmacSHA256(key: deps.codeHashKey, data: Array(text.utf8))
     }
 
     /// A fresh six-digit code; `storeCode` makes it the user's current one.
@@ -23,27 +30,29 @@ extension Cognate {
         let lifetime = Self.codeLifetime[purpose.rawValue] ?? 86400
         try await store.putCode(VerificationCode(
             poolId: user.poolId, username: user.username, purpose: purpose,
-            codeHash: codeHash(code, poolId: user.poolId, username: user.username, purpose: purpose), expiresAt: now + lifetime
+            codeHash: codeHash(code, user: user, purpose: purpose), expiresAt: now + lifetime
         ))
     }
 
-    /// Checks and consumes a code. Wrong: CodeMismatch (and an attempt counted); expired or
-    /// never issued: ExpiredCode; too many wrong tries: LimitExceeded.
+    /// Checks and consumes a code. Wrong: CodeMismatch; expired, never issued or spent by a
+    /// concurrent request: ExpiredCode; too many tries: LimitExceeded.
     func consumeCode(_ code: String, user: User, purpose: CodePurpose) async throws {
         try await checkCode(code, user: user, purpose: purpose)
-        try await store.deleteCode(poolId: user.poolId, username: user.username, purpose: purpose)
+        guard try await store.deleteCode(poolId: user.poolId, username: user.username, purpose: purpose) else {
+            throw CognitoError.codeExpired
+        }
     }
 
     /// `consumeCode` without the consuming, for callers that delete the code once their change
-    /// (and its trigger) went through, so a failed trigger leaves the code usable.
+    /// (and its trigger) went through, so a failed trigger leaves the code usable. Every try is
+    /// counted (before the comparison, in the same write that reads the code).
     func checkCode(_ code: String, user: User, purpose: CodePurpose) async throws {
-        guard let stored = try await store.code(poolId: user.poolId, username: user.username, purpose: purpose) else {
+        guard let stored = try await store.attemptCode(poolId: user.poolId, username: user.username, purpose: purpose) else {
             throw CognitoError.codeExpired
         }
         if stored.failedAttempts >= Self.maxCodeAttempts { throw CognitoError.attemptLimit }
         guard stored.expiresAt > now else { throw CognitoError.codeExpired }
-        guard constantTimeEquals(stored.codeHash, codeHash(code, poolId: user.poolId, username: user.username, purpose: purpose)) else {
-            try await store.recordFailedAttempt(poolId: user.poolId, username: user.username, purpose: purpose)
+        guard constantTimeEquals(stored.codeHash, codeHash(code, user: user, purpose: purpose)) else {
             throw CognitoError.codeMismatch
         }
     }

@@ -45,7 +45,7 @@ extension Cognate {
             found = try await migrateUser(username, password: password, pool: pool, client: client, clientMetadata: nil)
         }
         let user = try await signInCandidate(username, found, client: client, pool: pool, clientMetadata: nil)
-        guard try await passwordMatches(password, user: user, pool: pool) else { throw CognitoError.incorrectCredentials }
+        try await checkSignInPassword(password, user: user, pool: pool)
         if let step = try passwordChallenge(user, client: client, pool: pool), let session = step.session {
             return .newPasswordRequired(session: session, username: user.username, requiredAttributes: missingRequiredAttributes(user, pool: pool))
         }
@@ -99,6 +99,10 @@ extension Cognate {
               let user = try await findUser(pool, username), user.username == state.username, user.enabled, user.status == .confirmed
         else { return nil }
         try await spend(state, failure: .sessionExpired)
+        // Signing in this way is a sign-in like any other: PreAuthentication may refuse it and
+        // PostAuthentication hears of it.
+        try await preAuthentication(user.username, user, pool: pool, client: client, clientMetadata: nil)
+        try await postAuthentication(user, client: client, pool: pool, clientMetadata: nil)
         return user
     }
 

@@ -29,7 +29,9 @@ extension Cognate {
             // A stable, plausible challenge for a user who does not exist; step two always fails.
             let seed = deps.digests.hmacSHA256(key: deps.codeHashKey, data: Array("srp-sim:\(pool.id):\(key(name, pool))".utf8))
             var s = Array(seed[0..<16]); if s[0] == 0 { s[0] = 1 }
-            username = pool.usernameAttributes.isEmpty ? name : uuidV4(seed)
+            // UUID-shaped whatever the pool's kind: an echo of the typed name would tell an
+            // unknown alias (never anyone's username) from a real one (answered with the username).
+            username = uuidV4(seed)
             salt = s
             let srp = deps.srp, poolName = pool.srpPoolName, fakeUser = username, salted = s
             v = try await deps.compute.run { srp.verifier(poolName: poolName, userId: fakeUser, password: Hex.encode(seed), salt: salted) }
@@ -77,15 +79,25 @@ extension Cognate {
         let claim = try Self.param(responses, "PASSWORD_CLAIM_SIGNATURE")
         let state = try open(block, kind: "PASSWORD_VERIFIER", client: client, failure: .incorrectCredentials)
         try checkSecretHash(client, usernames: [name, state.username], given: responses["SECRET_HASH"])
-        guard let when = CognitoTimestamp.parse(timestamp) else {
-            throw CognitoError.invalidParameter("TIMESTAMP format should be EEE MMM d HH:mm:ss z yyyy in english.")
+        let when: Date
+        switch CognitoTimestamp.read(timestamp) {
+        case .date(let d): when = d
+        case .refused: throw CognitoError.incorrectCredentials
+        case .malformed: throw CognitoError.invalidParameter("TIMESTAMP format should be EEE MMM d HH:mm:ss z yyyy in english.")
         }
         guard abs(when.timeIntervalSince1970 - now) <= deps.config.srpTimestampTolerance, state.simulated != true,
-              let user = try await findUser(pool, name), user.username == state.username,
-              user.password != nil, let v = try verifier(user, pool: pool),
+              let user = try await findUser(pool, name), user.username == state.username
+        else { throw CognitoError.incorrectCredentials }
+        // The user may have been reset since the challenge was issued (AdminResetUserPassword
+        // keeps the password but requires a new one); answer as the first step would now.
+        if user.status == .resetRequired {
+            throw client.preventUserExistenceErrors ? CognitoError.incorrectCredentials : CognitoError.passwordResetRequired
+        }
+        guard user.password != nil, let v = try verifier(user, pool: pool),
               let a = state.srpA.flatMap(Hex.decode), let bigB = state.srpB.flatMap(Hex.decode), let b = state.srpSecret.flatMap(Hex.decode),
               let given = Base64.decode(claim), let blockBytes = Base64.decode(block)
         else { throw CognitoError.incorrectCredentials }
+        let failures = try await checkLockout(user)
         let expected: [UInt8]
         do {
             let srp = deps.srp, poolName = pool.srpPoolName, userId = user.username
@@ -98,7 +110,11 @@ extension Cognate {
         } catch {
             throw CognitoError.incorrectCredentials
         }
-        guard constantTimeEquals(expected, given) else { throw CognitoError.incorrectCredentials }
+        guard constantTimeEquals(expected, given) else {
+            try await signInFailed(user)
+            throw CognitoError.incorrectCredentials
+        }
+        try await signInSucceeded(user, failures: failures)
         let answered = Spend(marker: marker(state), failure: .incorrectCredentials)
         guard user.enabled, state.customSession == nil else {
             try await spend(answered)

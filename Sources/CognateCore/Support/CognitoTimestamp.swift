@@ -16,23 +16,38 @@ public enum CognitoTimestamp {
         return "\(weekdays[wd]) \(months[m - 1]) \(d) \(two(rem / 3600)):\(two(rem % 3600 / 60)):\(two(rem % 60)) UTC \(y)"
     }
 
+    /// How a TIMESTAMP reads: a date; in the format but with a zero-padded day or a weekday that
+    /// does not match the date (AWS answers those "Incorrect username or password."); or not in
+    /// the format at all (AWS answers InvalidParameterException).
+    public enum Reading: Equatable, Sendable {
+        case date(Date)
+        case refused
+        case malformed
+    }
+
     /// Nil unless `text` is exactly in the format, with a weekday that matches the date.
     public static func parse(_ text: String) -> Date? {
+        if case .date(let d) = read(text) { return d }
+        return nil
+    }
+
+    public static func read(_ text: String) -> Reading {
         let parts = text.split(separator: " ", omittingEmptySubsequences: false).map(String.init)
         // Int(_:) would take a sign; only plain digits belong in these fields.
         let digits = { (s: String) in !s.isEmpty && s.utf8.allSatisfy { $0 >= 0x30 && $0 <= 0x39 } }
         guard parts.count == 6, digits(parts[2]), digits(parts[5]), parts[4] == "UTC",
               let wd = weekdays.firstIndex(of: parts[0]), let month = months.firstIndex(of: parts[1]),
-              let day = Int(parts[2]), !parts[2].hasPrefix("0"), (1...31).contains(day),
+              parts[2].count <= 2, let day = Int(parts[2]), (1...31).contains(day),
               let year = Int(parts[5]), parts[5].count == 4
-        else { return nil }
+        else { return .malformed }
         let hms = parts[3].split(separator: ":").map(String.init)
         guard hms.count == 3, hms.allSatisfy({ $0.count == 2 && digits($0) }),
               let h = Int(hms[0]), let mi = Int(hms[1]), let s = Int(hms[2]), h < 24, mi < 60, s < 60
-        else { return nil }
+        else { return .malformed }
         let days = daysFromCivil(year, month + 1, day)
-        guard civil(fromDays: days) == (year, month + 1, day), ((days % 7) + 11) % 7 == wd else { return nil }
-        return Date(timeIntervalSince1970: Double(days * 86400 + h * 3600 + mi * 60 + s))
+        guard civil(fromDays: days) == (year, month + 1, day) else { return .malformed }
+        guard !parts[2].hasPrefix("0"), ((days % 7) + 11) % 7 == wd else { return .refused }
+        return .date(Date(timeIntervalSince1970: Double(days * 86400 + h * 3600 + mi * 60 + s)))
     }
 
     // Howard Hinnant's civil-from-days algorithms (proleptic Gregorian).

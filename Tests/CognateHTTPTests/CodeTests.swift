@@ -1,0 +1,66 @@
+import CognateCore
+import Foundation
+import Testing
+
+@Suite("One-time codes")
+struct CodeTests {
+    static func signIn(_ c: TestServer.Client, _ client: String, _ name: String) async throws -> String {
+        let r = try await c.ok("InitiateAuth", ["ClientId": client, "AuthFlow": "USER_PASSWORD_AUTH", "AuthParameters": ["USERNAME": name, "PASSWORD": "Passw0rd!"]])
+        return try #require((r["AuthenticationResult"] as? [String: Any])?["AccessToken"] as? String)
+    }
+
+    static func attribute(_ c: TestServer.Client, _ pool: String, _ name: String, _ attr: String) async throws -> String? {
+        let u = try await c.ok("AdminGetUser", ["UserPoolId": pool, "Username": name])
+        return (u["UserAttributes"] as? [[String: String]])?.first { $0["Name"] == attr }?["Value"]
+    }
+
+    /// A code sent to one e-mail address does not verify the address the user changes to
+    /// afterwards (in a pool that does not verify changed addresses by itself).
+    @Test func anAttributeCodeVerifiesOnlyTheValueItWasSentTo() async throws {
+        let server = try await TestServer.make()
+        try await server.run { c in
+            let (pool, client, _) = try await c.poolAndClient()
+            try await c.user(pool, "vera", attributes: [["Name": "email", "Value": "vera@example.com"]])
+            let access = try await Self.signIn(c, client, "vera")
+            _ = try await c.ok("GetUserAttributeVerificationCode", ["AccessToken": access, "AttributeName": "email"])
+            let code = try #require(server.outbox.list(poolId: pool, username: "vera").last?.code)
+            _ = try await c.ok("UpdateUserAttributes", ["AccessToken": access, "UserAttributes": [["Name": "email", "Value": "mallory@example.com"]]])
+            let stale = try await c.call("VerifyUserAttribute", ["AccessToken": access, "AttributeName": "email", "Code": code])
+            #expect(stale.errorType == "CodeMismatchException")
+            #expect(try await Self.attribute(c, pool, "vera", "email_verified") != "true")
+
+            // A code sent to the new address verifies it, once.
+            _ = try await c.ok("GetUserAttributeVerificationCode", ["AccessToken": access, "AttributeName": "email"])
+            let fresh = try #require(server.outbox.list(poolId: pool, username: "vera").last?.code)
+            _ = try await c.ok("VerifyUserAttribute", ["AccessToken": access, "AttributeName": "email", "Code": fresh])
+            #expect(try await Self.attribute(c, pool, "vera", "email_verified") == "true")
+            let again = try await c.call("VerifyUserAttribute", ["AccessToken": access, "AttributeName": "email", "Code": fresh])
+            #expect(again.errorType == "ExpiredCodeException")
+        }
+    }
+
+    /// Guesses sent together are each counted before they are compared: no more than five get
+    /// an answer about the code, the rest are over the limit, and then so is the right code.
+    @Test func guessesSentAtOnceGetNoMoreThanFiveTries() async throws {
+        let server = try await TestServer.make()
+        try await server.run { c in
+            let (pool, client, _) = try await c.poolAndClient()
+            try await c.user(pool, "gus", attributes: [["Name": "email", "Value": "gus@example.com"], ["Name": "email_verified", "Value": "true"]])
+            _ = try await c.ok("ForgotPassword", ["ClientId": client, "Username": "gus"])
+            let code = try #require(server.outbox.list(poolId: pool, username: "gus").last?.code)
+            let wrong = code == "000000" ? "111111" : "000000"
+            let errors = try await withThrowingTaskGroup(of: String?.self) { group in
+                for _ in 0..<16 {
+                    group.addTask {
+                        try await c.call("ConfirmForgotPassword", ["ClientId": client, "Username": "gus", "ConfirmationCode": wrong, "Password": "N3w-Passw0rd!"]).errorType
+                    }
+                }
+                return try await group.reduce(into: [String?]()) { $0.append($1) }
+            }
+            #expect(errors.filter { $0 == "CodeMismatchException" }.count == 5)
+            #expect(errors.filter { $0 == "LimitExceededException" }.count == 11)
+            let right = try await c.call("ConfirmForgotPassword", ["ClientId": client, "Username": "gus", "ConfirmationCode": code, "Password": "N3w-Passw0rd!"])
+            #expect(right.errorType == "LimitExceededException")
+        }
+    }
+}
