@@ -18,7 +18,8 @@ struct TestServer: Sendable {
     static func make(
         database: String = ":memory:", dataDirectory: String? = nil, clock: (any TimeSource)? = nil, publicURL: String = "http://cognate.test",
         uiTemplates: String? = nil, accessCredential: AccessCredential? = nil,
-        signing wrap: (@Sendable (any TokenSigning) -> any TokenSigning)? = nil
+        signing wrap: (@Sendable (any TokenSigning) -> any TokenSigning)? = nil,
+        srp wrapSRP: (@Sendable (any SRPEngine) -> any SRPEngine)? = nil
     ) async throws -> TestServer {
         var config = ServerConfiguration()
         config.databaseURL = database
@@ -33,6 +34,7 @@ struct TestServer: Sendable {
         var deps = try await Bootstrap.dependencies(config, delivery: LogDelivery(logger: logger, outbox: outbox), logger: logger)
         if let clock { deps.time = clock }
         if let wrap { deps.signing = wrap(deps.signing) }
+        if let wrapSRP { deps.srp = wrapSRP(deps.srp) }
         return TestServer(responder: try buildRouter(Cognate(deps), config: config, outbox: outbox).buildResponder(), outbox: outbox)
     }
 

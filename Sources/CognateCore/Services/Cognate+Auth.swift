@@ -73,17 +73,26 @@ extension Cognate {
         if found == nil {
             found = try await migrateUser(name, password: password, pool: pool, client: client, clientMetadata: clientMetadata)
         }
-        let user = try await signInCandidate(name, found, client: client, pool: pool, clientMetadata: clientMetadata)
+        let user = try await signInCandidate(name, found, client: client, pool: pool, clientMetadata: clientMetadata, password: password)
         try await checkSignInPassword(password, user: user, pool: pool)
         return try await afterPassword(user, client: client, pool: pool, clientMetadata: clientMetadata)
     }
 
     /// The user named at sign-in, refusing the states that may not sign in, then asking the
     /// PreAuthentication trigger (which also hears of unknown users when existence errors are prevented).
-    func signInCandidate(_ name: String, _ found: User?, client: AppClient, pool: UserPool, clientMetadata: [String: String]?) async throws -> User {
+    /// With `password`, an unknown user's refusal (when existence errors are prevented) costs the
+    /// same modexp a wrong password does, so its timing does not tell the two apart.
+    func signInCandidate(
+        _ name: String, _ found: User?, client: AppClient, pool: UserPool, clientMetadata: [String: String]?, password: String? = nil
+    ) async throws -> User {
         guard let user = found else {
             if client.preventUserExistenceErrors {
                 try await preAuthentication(name, nil, pool: pool, client: client, clientMetadata: clientMetadata)
+                if let password {
+                    let srp = deps.srp, poolName = pool.srpPoolName
+                    let salt = Array(deps.digests.hmacSHA256(key: deps.codeHashKey, data: Array("srp-sim:\(pool.id):\(key(name, pool))".utf8))[0..<16])
+                    _ = try await deps.compute.run { srp.verifier(poolName: poolName, userId: name, password: password, salt: salt) }
+                }
                 throw CognitoError.incorrectCredentials
             }
             throw CognitoError.userNotFound

@@ -44,7 +44,7 @@ extension Cognate {
         if found == nil {
             found = try await migrateUser(username, password: password, pool: pool, client: client, clientMetadata: nil)
         }
-        let user = try await signInCandidate(username, found, client: client, pool: pool, clientMetadata: nil)
+        let user = try await signInCandidate(username, found, client: client, pool: pool, clientMetadata: nil, password: password)
         try await checkSignInPassword(password, user: user, pool: pool)
         if let step = try passwordChallenge(user, client: client, pool: pool), let session = step.session {
             return .newPasswordRequired(session: session, username: user.username, requiredAttributes: missingRequiredAttributes(user, pool: pool))

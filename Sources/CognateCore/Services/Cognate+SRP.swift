@@ -26,6 +26,8 @@ extension Cognate {
             (username, salt, v, simulated) = (user.username, record.salt, stored, false)
         } else {
             guard client.preventUserExistenceErrors else { throw CognitoError.userNotFound }
+            // PreAuthentication hears of unknown users too (userNotFound), as on the password flows.
+            try await preAuthentication(name, nil, pool: pool, client: client, clientMetadata: clientMetadata)
             // A stable, plausible challenge for a user who does not exist; step two always fails.
             let seed = deps.digests.hmacSHA256(key: deps.codeHashKey, data: Array("srp-sim:\(pool.id):\(key(name, pool))".utf8))
             var s = Array(seed[0..<16]); if s[0] == 0 { s[0] = 1 }
@@ -85,7 +87,8 @@ extension Cognate {
         case .refused: throw CognitoError.incorrectCredentials
         case .malformed: throw CognitoError.invalidParameter("TIMESTAMP format should be EEE MMM d HH:mm:ss z yyyy in english.")
         }
-        guard abs(when.timeIntervalSince1970 - now) <= deps.config.srpTimestampTolerance, state.simulated != true,
+        if state.simulated == true { try await refuseSimulated(state, pool: pool, blockText: block, timestamp: timestamp) }
+        guard abs(when.timeIntervalSince1970 - now) <= deps.config.srpTimestampTolerance,
               let user = try await findUser(pool, name), user.username == state.username
         else { throw CognitoError.incorrectCredentials }
         // The user may have been reset since the challenge was issued (AdminResetUserPassword
@@ -123,5 +126,21 @@ extension Cognate {
             return try await defineNext(user, session: session, srpA: nil, client: client, pool: pool, clientMetadata: clientMetadata)
         }
         return try await afterPassword(user, client: client, pool: pool, clientMetadata: clientMetadata, answered: answered)
+    }
+
+    /// The answer to a challenge made up for an unknown user always fails, after the same two
+    /// modexps a real wrong answer costs, so that its timing does not give the user away.
+    private func refuseSimulated(_ state: ChallengeState, pool: UserPool, blockText: String, timestamp: String) async throws -> Never {
+        if let a = state.srpA.flatMap(Hex.decode), let bigB = state.srpB.flatMap(Hex.decode), let b = state.srpSecret.flatMap(Hex.decode),
+           let blockBytes = Base64.decode(blockText) {
+            let srp = deps.srp, poolName = pool.srpPoolName, userId = state.username
+            _ = try? await deps.compute.run {
+                try srp.expectedSignature(
+                    clientPublic: a, serverPublic: bigB, serverSecret: b, verifier: bigB, poolName: poolName,
+                    userId: userId, secretBlock: blockBytes, timestamp: timestamp
+                )
+            }
+        }
+        throw CognitoError.incorrectCredentials
     }
 }

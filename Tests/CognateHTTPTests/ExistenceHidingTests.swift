@@ -1,0 +1,77 @@
+import CognateCore
+import CognateCrypto
+import Foundation
+import Synchronization
+import Testing
+
+/// Counts the SRP engine's modexp work, so a test can see that a refusal paid for it.
+final class CountingSRP: SRPEngine {
+    let inner: any SRPEngine
+    let verifiers = Atomic<Int>(0)
+    let signatures = Atomic<Int>(0)
+    init(_ inner: any SRPEngine) { self.inner = inner }
+    func verifier(poolName: String, userId: String, password: String, salt: [UInt8]) -> [UInt8] {
+        verifiers.add(1, ordering: .relaxed)
+        return inner.verifier(poolName: poolName, userId: userId, password: password, salt: salt)
+    }
+    func serverPublic(verifier: [UInt8], secret b: [UInt8]) throws -> [UInt8] { try inner.serverPublic(verifier: verifier, secret: b) }
+    func expectedSignature(
+        clientPublic a: [UInt8], serverPublic b: [UInt8], serverSecret: [UInt8], verifier: [UInt8],
+        poolName: String, userId: String, secretBlock: [UInt8], timestamp: String
+    ) throws -> [UInt8] {
+        signatures.add(1, ordering: .relaxed)
+        return try inner.expectedSignature(
+            clientPublic: a, serverPublic: b, serverSecret: serverSecret, verifier: verifier, poolName: poolName,
+            userId: userId, secretBlock: secretBlock, timestamp: timestamp)
+    }
+}
+
+/// With PreventUserExistenceErrors, refusing an unknown user costs the modexps refusing a wrong
+/// password costs (so timing does not tell them apart), and PreAuthentication hears of it.
+@Suite("User-existence hiding")
+struct ExistenceHidingTests {
+    @Test func unknownUsersAreRefusedAfterTheSameCryptoAsWrongPasswords() async throws {
+        let counter = Mutex<CountingSRP?>(nil)
+        let server = try await TestServer.make(srp: { inner in
+            let s = CountingSRP(inner)
+            counter.withLock { $0 = s }
+            return s
+        })
+        let srp = try #require(counter.withLock { $0 })
+        try await server.run { c in
+            let (pool, client, _) = try await c.poolAndClient(client: ["PreventUserExistenceErrors": "ENABLED"])
+            try await c.user(pool, "rae")
+            func verifiersFor(_ name: String) async throws -> Int {
+                let before = srp.verifiers.load(ordering: .relaxed)
+                let r = try await c.call("InitiateAuth", ["ClientId": client, "AuthFlow": "USER_PASSWORD_AUTH", "AuthParameters": ["USERNAME": name, "PASSWORD": "Wr0ng-pass!"]])
+                #expect(r.message == "Incorrect username or password.")
+                return srp.verifiers.load(ordering: .relaxed) - before
+            }
+            #expect(try await verifiersFor("rae") == 1)
+            #expect(try await verifiersFor("nobody") == 1)
+
+            func signaturesFor(_ name: String) async throws -> Int {
+                let before = srp.signatures.load(ordering: .relaxed)
+                let r = try await SignInTests.srpSignIn(c, pool: pool, client: client, username: name, password: "Wr0ng-pass!")
+                #expect(r.message == "Incorrect username or password.")
+                return srp.signatures.load(ordering: .relaxed) - before
+            }
+            #expect(try await signaturesFor("rae") == 1)
+            #expect(try await signaturesFor("nobody") == 1)
+        }
+    }
+
+    @Test func preAuthenticationHearsOfAnUnknownUserOnSRPToo() async throws {
+        let triggers = ScriptedTriggers()
+        let server = try await TestServer.make(triggers: triggers)
+        try await server.run { c in
+            let (_, client, _) = try await c.poolAndClient(
+                pool: ["LambdaConfig": ["PreAuthentication": "https://hooks.test/preauth"]], client: ["PreventUserExistenceErrors": "ENABLED"])
+            let a = SRPMath.clientPublic(a: OpenSSLRandom().bytes(count: 128))
+            _ = try await c.ok("InitiateAuth", ["ClientId": client, "AuthFlow": "USER_SRP_AUTH", "AuthParameters": ["USERNAME": "nobody", "SRP_A": Hex.encode(a)]])
+            let event = try #require(triggers.events(.preAuthentication).last)
+            #expect(event["userName"] == .string("nobody"))
+            if case .object(let request)? = event["request"] { #expect(request["userNotFound"] == .bool(true)) } else { Issue.record("no request") }
+        }
+    }
+}
