@@ -91,4 +91,31 @@ struct AccessTokenCheckTests {
             #expect(gone.message == "Invalid Access Token")
         }
     }
+
+    /// The client's attribute permissions govern what its tokens may change: once the client is
+    /// deleted, its tokens change nothing (rather than everything).
+    @Test func aDeletedClientsTokenChangesNothing() async throws {
+        try await TestServer.make().run { c in
+            let (pool, client, _) = try await c.poolAndClient(client: ["WriteAttributes": ["name"]])
+            try await c.user(pool, "ned")
+            let r = try await c.ok("InitiateAuth", ["ClientId": client, "AuthFlow": "USER_PASSWORD_AUTH", "AuthParameters": ["USERNAME": "ned", "PASSWORD": "Passw0rd!"]])
+            let access = (r["AuthenticationResult"] as! [String: Any])["AccessToken"] as! String
+            _ = try await c.ok("UpdateUserAttributes", ["AccessToken": access, "UserAttributes": [["Name": "name", "Value": "Ned"]]])
+            let notAllowed = try await c.call("UpdateUserAttributes", ["AccessToken": access, "UserAttributes": [["Name": "family_name", "Value": "X"]]])
+            #expect(notAllowed.errorType == "NotAuthorizedException")
+            _ = try await c.ok("DeleteUserPoolClient", ["UserPoolId": pool, "ClientId": client])
+            for (op, body) in [
+                ("UpdateUserAttributes", ["AccessToken": access, "UserAttributes": [["Name": "family_name", "Value": "X"]]] as [String: Any]),
+                ("DeleteUserAttributes", ["AccessToken": access, "UserAttributeNames": ["name"]]),
+            ] {
+                let refused = try await c.call(op, body)
+                #expect(refused.errorType == "NotAuthorizedException" && refused.message == "Invalid Access Token", "\(op)")
+            }
+            let u = try await c.ok("AdminGetUser", ["UserPoolId": pool, "Username": "ned"])
+            let attrs = (u["UserAttributes"] as? [[String: String]]) ?? []
+            #expect(attrs.contains { $0["Name"] == "name" && $0["Value"] == "Ned" })
+            #expect(!attrs.contains { $0["Name"] == "family_name" })
+        }
+    }
+
 }

@@ -63,4 +63,21 @@ struct CodeTests {
             #expect(right.errorType == "LimitExceededException")
         }
     }
+
+    /// An unconfirmed user cannot reset the password, even with a verified address (contract §7).
+    @Test func anUnconfirmedUserCannotResetThePassword() async throws {
+        let server = try await TestServer.make()
+        try await server.run { c in
+            let (pool, client, _) = try await c.poolAndClient()
+            _ = try await c.ok("SignUp", ["ClientId": client, "Username": "una", "Password": "Passw0rd!", "UserAttributes": [["Name": "email", "Value": "una@example.com"]]])
+            _ = try await c.ok("AdminUpdateUserAttributes", ["UserPoolId": pool, "Username": "una", "UserAttributes": [["Name": "email_verified", "Value": "true"]]])
+            let sent = server.outbox.list(poolId: pool, username: "una").count
+            let r = try await c.call("ForgotPassword", ["ClientId": client, "Username": "una"])
+            #expect(r.errorType == "InvalidParameterException")
+            #expect(server.outbox.list(poolId: pool, username: "una").count == sent)
+            _ = try await c.ok("AdminConfirmSignUp", ["UserPoolId": pool, "Username": "una"])
+            #expect(try await c.call("ForgotPassword", ["ClientId": client, "Username": "una"]).status == .ok)
+        }
+    }
+
 }

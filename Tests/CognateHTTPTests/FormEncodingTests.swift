@@ -44,4 +44,15 @@ struct FormEncodingTests {
             #expect(r.json["error"] as? String == "invalid_request")
         }
     }
+
+    @Test("the error page does not show words the link brings (anyone can send such a link)")
+    func errorPageIgnoresTheLinksWords() async throws {
+        try await TestServer.make().run { c in
+            var b = Browser(c)
+            let page = try await b.get("/error?error=invalid_request&error_description=Your+account+is+locked%2C+call+555-0100")
+            #expect(!page.body.contains("555-0100"))
+            #expect(page.body.contains("The request could not be completed."))
+        }
+    }
+
 }

@@ -33,6 +33,8 @@ extension CognitoError {
     public static let codeMismatch = CognitoError(.codeMismatch, "Invalid verification code provided, please try again.")
     public static let codeExpired = CognitoError(.expiredCode, "Invalid code provided, please request a code again.")
     public static let attemptLimit = CognitoError(.limitExceeded, "Attempt limit exceeded, please try after some time.")
+    public static let noRecoveryTarget = CognitoError(
+        .invalidParameter, "Cannot reset password for the user as there is no registered/verified email or phone_number")
     public static let groupExists = CognitoError(.groupExists, "A group with the name already exists.")
     public static let groupNotFound = CognitoError(.resourceNotFound, "Group not found.")
     public static let unauthorizedAttributeWrite = CognitoError(.notAuthorized, "A client attempted to write unauthorized attribute")

@@ -237,10 +237,10 @@ extension Cognate {
     /// The user's claims for an access token that was granted `openid`, narrowed by the
     /// email / phone / profile scopes when any of them was granted.
     public func userInfo(accessToken: String) async throws -> [String: String] {
-        let (user, _, claims) = try await authenticate(accessToken, scope: "openid")
+        let (user, pool, claims) = try await authenticate(accessToken, scope: "openid")
         let scopes = Set((claims["scope"]?.stringValue ?? "").split(separator: " ").map(String.init))
-        let client = try await store.client(id: claims["client_id"]?.stringValue ?? "")
-        let readable = client?.type.readAttributes.map(Set.init)
+        let client = try await tokenClient(claims, pool: pool)
+        let readable = client.type.readAttributes.map(Set.init)
         var wanted: Set<String>?
         if !scopes.isDisjoint(with: Self.identityScopes) {
             var names: Set<String> = []

@@ -9,7 +9,7 @@ extension Cognate {
 
     public func updateUserAttributes(_ input: UpdateUserAttributesRequest, _ ctx: CallContext) async throws -> UpdateUserAttributesResponse {
         let (user, pool, claims) = try await authenticate(input.accessToken)
-        let client = try await store.client(id: claims["client_id"]?.stringValue ?? "")
+        let client = try await tokenClient(claims, pool: pool)
         if input.userAttributes.contains(where: { $0.name == "email_verified" || $0.name == "phone_number_verified" }) {
             throw CognitoError.unauthorizedAttributeWrite
         }
@@ -18,13 +18,13 @@ extension Cognate {
         let updated = try await updateUser(pool, user) { u in
             Self.applyAttributeChanges(changes, to: &u, explicitVerification: false)
         }
-        let details = try await sendVerificationForChanges(changes, before: user, after: updated, pool: pool, clientId: client?.id, clientMetadata: input.clientMetadata)
+        let details = try await sendVerificationForChanges(changes, before: user, after: updated, pool: pool, clientId: client.id, clientMetadata: input.clientMetadata)
         return UpdateUserAttributesResponse(codeDeliveryDetailsList: details.isEmpty ? nil : details)
     }
 
     public func deleteUserAttributes(_ input: DeleteUserAttributesRequest, _ ctx: CallContext) async throws -> DeleteUserAttributesResponse {
         let (user, pool, claims) = try await authenticate(input.accessToken)
-        if let client = try await store.client(id: claims["client_id"]?.stringValue ?? ""), let allowed = client.type.writeAttributes {
+        if let allowed = try await tokenClient(claims, pool: pool).type.writeAttributes {
             for name in input.userAttributeNames where !allowed.contains(name) { throw CognitoError.unauthorizedAttributeWrite }
         }
         try checkDeletable(input.userAttributeNames, pool: pool)
@@ -100,5 +100,15 @@ extension Cognate {
         guard record.clientId == client.id else { throw CognitoError(.notAuthorized, "Invalid Refresh Token") }
         try await store.revokeFamily(originJti: record.originJti)
         return RevokeTokenResponse()
+    }
+
+    /// The app client an access token was issued to. Its attribute permissions apply to what the
+    /// token may read and write, so a token whose client has been deleted is refused rather than
+    /// let through with none.
+    func tokenClient(_ claims: [String: JSONValue], pool: UserPool) async throws -> AppClient {
+        guard let id = claims["client_id"]?.stringValue, let client = try await store.client(id: id), client.poolId == pool.id else {
+            throw CognitoError.invalidAccessToken
+        }
+        return client
     }
 }

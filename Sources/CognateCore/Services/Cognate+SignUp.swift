@@ -156,6 +156,9 @@ extension Cognate {
             throw CognitoError.userNotFound
         }
         if !user.enabled { throw CognitoError.userDisabled }
+        // An unconfirmed user confirms first (contract §7): a reset would confirm nobody and leave
+        // an account whose address no one has proven with a new password.
+        if user.status == .unconfirmed { throw CognitoError.noRecoveryTarget }
         let target = try await sendRecoveryCode(user, pool: pool, kind: "ForgotPassword", clientId: client.id, clientMetadata: input.clientMetadata)
         return ForgotPasswordResponse(codeDeliveryDetails: deliveryDetails(target))
     }
@@ -173,7 +176,7 @@ extension Cognate {
             }
         let preferred = (order.isEmpty ? ["email", "phone_number"] : order).filter { user.attributeBool($0 + "_verified") }
         guard let target = deliveryTarget(user, preferred: preferred) else {
-            throw CognitoError.invalidParameter("Cannot reset password for the user as there is no registered/verified email or phone_number")
+            throw CognitoError.noRecoveryTarget
         }
         try await sendNewCode(user, purpose: .forgotPassword, to: target, pool: pool, kind: kind, clientId: clientId, clientMetadata: clientMetadata)
         return target

@@ -502,7 +502,8 @@ struct HostedUI: Sendable {
     func errorPage(_ v: inout Visit) async throws -> Response {
         let code = v.query["error"]
         let known = try? await cognate.hostedClient(clientId: v.query["client_id"], hostPoolId: v.hostPoolId)
-        let text = v.query["error_description"] ?? (code == "redirect_mismatch" ? CognitoError.redirectMismatch.message : "The request could not be completed.")
+        // Words from the link itself are not shown: anyone can send a link to this trusted page.
+        let text = code == "redirect_mismatch" ? CognitoError.redirectMismatch.message : "The request could not be completed."
         return respond(ErrorPage(brand: await brand(known?.1, known?.0), heading: "We could not complete your request", text: text, code: code), status: .badRequest, v)
     }
 
