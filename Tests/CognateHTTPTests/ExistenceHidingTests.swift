@@ -74,4 +74,29 @@ struct ExistenceHidingTests {
             if case .object(let request)? = event["request"] { #expect(request["userNotFound"] == .bool(true)) } else { Issue.record("no request") }
         }
     }
+
+    /// A user who must reset the password is told so on SRP's first step, unless existence errors
+    /// are prevented: then, as Cognito does for imported users, a made-up challenge that fails.
+    @Test func aUserWhoMustResetGetsAMadeUpChallengeWhenExistenceIsHidden() async throws {
+        try await TestServer.make().run { c in
+            let (pool, open, _) = try await c.poolAndClient()
+            let hidden = try await c.ok("CreateUserPoolClient", [
+                "UserPoolId": pool, "ClientName": "hidden", "PreventUserExistenceErrors": "ENABLED",
+                "ExplicitAuthFlows": ["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+            ])
+            let hiddenClient = try #require((hidden["UserPoolClient"] as? [String: Any])?["ClientId"] as? String)
+            try await c.user(pool, "ria", attributes: [["Name": "email", "Value": "ria@example.com"], ["Name": "email_verified", "Value": "true"]])
+            _ = try await c.ok("AdminResetUserPassword", ["UserPoolId": pool, "Username": "ria"])
+            let a = SRPMath.clientPublic(a: OpenSSLRandom().bytes(count: 128))
+            let told = try await c.call("InitiateAuth", ["ClientId": open, "AuthFlow": "USER_SRP_AUTH", "AuthParameters": ["USERNAME": "ria", "SRP_A": Hex.encode(a)]])
+            #expect(told.errorType == "PasswordResetRequiredException")
+            let start = try await c.ok("InitiateAuth", ["ClientId": hiddenClient, "AuthFlow": "USER_SRP_AUTH", "AuthParameters": ["USERNAME": "ria", "SRP_A": Hex.encode(a)]])
+            #expect(start["ChallengeName"] as? String == "PASSWORD_VERIFIER")
+            let userId = try #require((start["ChallengeParameters"] as? [String: String])?["USER_ID_FOR_SRP"])
+            #expect(userId != "ria")
+            let answer = try await SignInTests.srpSignIn(c, pool: pool, client: hiddenClient, username: "ria", password: "Passw0rd!")
+            #expect(answer.message == "Incorrect username or password.")
+        }
+    }
+
 }

@@ -14,32 +14,32 @@ extension Cognate {
         let aHex = try Self.param(params, "SRP_A")
         try checkSecretHash(client, username: name, given: params["SECRET_HASH"])
         let aBytes = try Self.srpA(aHex)
-        let username: String, salt: [UInt8], v: [UInt8], simulated: Bool
-        if let user = try await findUser(pool, name) {
+        let user = try await findUser(pool, name)
+        if let user {
             if !user.enabled { throw CognitoError.userDisabled }
             if user.status == .unconfirmed { throw CognitoError.userNotConfirmed }
-            if user.status == .resetRequired {
-                throw client.preventUserExistenceErrors ? CognitoError.incorrectCredentials : CognitoError.passwordResetRequired
-            }
+            if user.status == .resetRequired && !client.preventUserExistenceErrors { throw CognitoError.passwordResetRequired }
+        }
+        if let user, user.status != .resetRequired {
             guard let record = user.password, let stored = try verifier(user, pool: pool) else { throw CognitoError.incorrectCredentials }
             try await preAuthentication(user.username, user, pool: pool, client: client, clientMetadata: clientMetadata)
-            (username, salt, v, simulated) = (user.username, record.salt, stored, false)
-        } else {
-            guard client.preventUserExistenceErrors else { throw CognitoError.userNotFound }
+            return try await srpChallenge(username: user.username, salt: record.salt, verifier: stored, a: aBytes, simulated: false, client: client, pool: pool)
+        }
+        // An unknown user, or (with existence errors prevented) one who must reset the password,
+        // as Cognito treats imported users: a stable, plausible challenge that step two refuses.
+        guard client.preventUserExistenceErrors else { throw CognitoError.userNotFound }
+        if user == nil {
             // PreAuthentication hears of unknown users too (userNotFound), as on the password flows.
             try await preAuthentication(name, nil, pool: pool, client: client, clientMetadata: clientMetadata)
-            // A stable, plausible challenge for a user who does not exist; step two always fails.
-            let seed = deps.digests.hmacSHA256(key: deps.codeHashKey, data: Array("srp-sim:\(pool.id):\(key(name, pool))".utf8))
-            var s = Array(seed[0..<16]); if s[0] == 0 { s[0] = 1 }
-            // UUID-shaped whatever the pool's kind: an echo of the typed name would tell an
-            // unknown alias (never anyone's username) from a real one (answered with the username).
-            username = uuidV4(seed)
-            salt = s
-            let srp = deps.srp, poolName = pool.srpPoolName, fakeUser = username, salted = s
-            v = try await deps.compute.run { srp.verifier(poolName: poolName, userId: fakeUser, password: Hex.encode(seed), salt: salted) }
-            simulated = true
         }
-        return try await srpChallenge(username: username, salt: salt, verifier: v, a: aBytes, simulated: simulated, client: client, pool: pool)
+        let seed = deps.digests.hmacSHA256(key: deps.codeHashKey, data: Array("srp-sim:\(pool.id):\(key(name, pool))".utf8))
+        var salt = Array(seed[0..<16]); if salt[0] == 0 { salt[0] = 1 }
+        // UUID-shaped whatever the pool's kind: an echo of the typed name would tell an unknown
+        // alias (never anyone's username) from a real one (answered with the username).
+        let username = uuidV4(seed)
+        let srp = deps.srp, poolName = pool.srpPoolName, salted = salt
+        let v = try await deps.compute.run { srp.verifier(poolName: poolName, userId: username, password: Hex.encode(seed), salt: salted) }
+        return try await srpChallenge(username: username, salt: salt, verifier: v, a: aBytes, simulated: true, client: client, pool: pool)
     }
 
     static func srpA(_ aHex: String) throws -> [UInt8] {
