@@ -26,6 +26,8 @@ public struct CodePurpose: RawRepresentable, Codable, Sendable, Hashable {
     public static let signUp = CodePurpose(rawValue: "signUp")
     public static let forgotPassword = CodePurpose(rawValue: "forgotPassword")
     public static func verifyAttribute(_ name: String) -> CodePurpose { CodePurpose(rawValue: "verify:" + name) }
+    /// The attribute a verification code is for; nil for the other purposes.
+    public var verifiedAttribute: String? { rawValue.hasPrefix("verify:") ? String(rawValue.dropFirst("verify:".count)) : nil }
 }
 
 /// A refresh token family: the token itself is stored only as its SHA-256. `originJti` is the

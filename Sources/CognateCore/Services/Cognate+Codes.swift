@@ -14,9 +14,7 @@ extension Cognate {
     /// the attribute is given later.
     func codeHash(_ code: String, user: User, purpose: CodePurpose) -> [UInt8] {
         var text = "\(user.poolId)\n\(user.username)\n\(purpose.rawValue)\n\(code)"
-        if purpose.rawValue.hasPrefix(CodePurpose.verifyAttribute("").rawValue) {
-            text += "\n" + (user.attributes[String(purpose.rawValue.dropFirst(CodePurpose.verifyAttribute("").rawValue.count))] ?? "")
-        }
+        if let attribute = purpose.verifiedAttribute { text += "\n" + (user.attributes[attribute] ?? "") }
         return deps.digests.hmacSHA256(key: deps.codeHashKey, data: Array(text.utf8))
     }
 
