@@ -1,5 +1,6 @@
 import CognateCore
 import CognateHTTP
+import CognateCrypto
 import Foundation
 import Logging
 import Synchronization
@@ -33,7 +34,7 @@ final class ScriptedTriggers: Triggers {
 }
 
 extension TestServer {
-    static func make(triggers: ScriptedTriggers) async throws -> TestServer {
+    static func make(triggers: ScriptedTriggers, clock: (any TimeSource)? = nil) async throws -> TestServer {
         var config = ServerConfiguration()
         config.databaseURL = ":memory:"
         config.masterKey = String(repeating: "ab", count: 32)
@@ -42,7 +43,8 @@ extension TestServer {
         config.dev = true
         let logger = Logger(label: "test")
         let outbox = DevOutbox()
-        let deps = try await Bootstrap.open(config, logger: logger).dependencies(delivery: LogDelivery(logger: logger, outbox: outbox), triggers: triggers)
+        var deps = try await Bootstrap.open(config, logger: logger).dependencies(delivery: LogDelivery(logger: logger, outbox: outbox), triggers: triggers)
+        if let clock { deps.time = clock }
         return TestServer(responder: try buildRouter(Cognate(deps), config: config, outbox: outbox).buildResponder(), outbox: outbox)
     }
 }
@@ -248,6 +250,49 @@ private func request(_ e: [String: JSONValue]) -> [String: JSONValue] {
             let refused = try await signUp("joe")
             #expect(refused.location == nil)
             #expect(refused.body.contains("PreAuthentication failed with error closed."), "\(refused.body.prefix(300))")
+        }
+    }
+
+
+    /// CUSTOM_WITH_SRP: a proof made with an expired temporary password is refused as it is on
+    /// USER_SRP_AUTH, even when DefineAuthChallenge would issue tokens after it.
+    @Test func anExpiredTemporaryPasswordDoesNotPassACustomSRPStep() async throws {
+        let clock = ManualClock()
+        let triggers = ScriptedTriggers { name, e in
+            guard name == .defineAuthChallenge, case .object(let r)? = e["request"], case .array(let session)? = r["session"],
+                  case .object(let last)? = session.last else { return .object(e) }
+            if last["challengeName"] == .string("SRP_A") {
+                return ScriptedTriggers.respond(e, ["challengeName": .string("PASSWORD_VERIFIER"), "issueTokens": .bool(false), "failAuthentication": .bool(false)])
+            }
+            return ScriptedTriggers.respond(e, ["issueTokens": .bool(true), "failAuthentication": .bool(false)])
+        }
+        let server = try await TestServer.make(triggers: triggers, clock: clock)
+        try await server.run { c in
+            let (pool, client, _) = try await c.poolAndClient(pool: ["LambdaConfig": lambda], client: ["ExplicitAuthFlows": ["ALLOW_CUSTOM_AUTH"]])
+            _ = try await c.ok("AdminCreateUser", ["UserPoolId": pool, "Username": "tia", "TemporaryPassword": "Temp-Passw0rd!", "MessageAction": "SUPPRESS"])
+            func customSRP(offset: Double) async throws -> TestServer.Client.Reply {
+                let a = OpenSSLRandom().bytes(count: 128)
+                let start = try await c.ok("InitiateAuth", ["ClientId": client, "AuthFlow": "CUSTOM_AUTH", "AuthParameters": [
+                    "USERNAME": "tia", "SRP_A": Hex.encode(SRPMath.clientPublic(a: a)), "CHALLENGE_NAME": "SRP_A",
+                ]])
+                #expect(start["ChallengeName"] as? String == "PASSWORD_VERIFIER")
+                let p = try #require(start["ChallengeParameters"] as? [String: String])
+                let timestamp = CognitoTimestamp.format(Date().addingTimeInterval(offset))
+                let block = try #require(p["SECRET_BLOCK"])
+                let signature = try SRPMath.clientSignature(
+                    a: a, B: Hex.decode(p["SRP_B"]!)!, salt: Hex.decode(p["SALT"]!)!, poolName: String(pool.split(separator: "_")[1]),
+                    userId: p["USER_ID_FOR_SRP"]!, password: "Temp-Passw0rd!", secretBlock: Base64.decode(block)!, timestamp: timestamp
+                )
+                return try await c.call("RespondToAuthChallenge", [
+                    "ClientId": client, "ChallengeName": "PASSWORD_VERIFIER", "Session": start["Session"] as Any,
+                    "ChallengeResponses": ["USERNAME": p["USER_ID_FOR_SRP"]!, "PASSWORD_CLAIM_SECRET_BLOCK": block, "TIMESTAMP": timestamp,
+                                           "PASSWORD_CLAIM_SIGNATURE": Base64.encode(signature)],
+                ])
+            }
+            clock.advance(8 * 86400)
+            let expired = try await customSRP(offset: 8 * 86400)
+            #expect(expired.message == "Temporary password has expired and must be reset by an administrator.")
+            #expect(expired["AuthenticationResult"] == nil)
         }
     }
 

@@ -20,6 +20,7 @@ extension CognitoError {
     public static let incorrectCredentials = CognitoError(.notAuthorized, "Incorrect username or password.")
     public static let userDisabled = CognitoError(.notAuthorized, "User is disabled.")
     public static let passwordAttemptsExceeded = CognitoError(.notAuthorized, "Password attempts exceeded")
+    public static let temporaryPasswordExpired = CognitoError(.notAuthorized, "Temporary password has expired and must be reset by an administrator.")
     public static let userNotFound = CognitoError(.userNotFound, "User does not exist.")
     public static let userNotConfirmed = CognitoError(.userNotConfirmed, "User is not confirmed.")
     public static let passwordResetRequired = CognitoError(.passwordResetRequired, "Password reset required for the user")

@@ -155,7 +155,7 @@ extension Cognate {
     func passwordChallenge(_ user: User, client: AppClient, pool: UserPool) throws -> AuthStep? {
         if user.status == .forceChangePassword {
             if let expires = user.password?.expiresAt, expires <= now {
-                throw CognitoError(.notAuthorized, "Temporary password has expired and must be reset by an administrator.")
+                throw CognitoError.temporaryPasswordExpired
             }
             let state = ChallengeState(
                 kind: "NEW_PASSWORD_REQUIRED", poolId: pool.id, clientId: client.id, username: user.username,

@@ -122,6 +122,10 @@ extension Cognate {
         guard user.enabled, state.customSession == nil else {
             try await spend(answered)
             if !user.enabled { throw CognitoError.userDisabled }
+            // A proof made with an expired temporary password proves nothing inside a custom flow either.
+            if user.status == .forceChangePassword, let expires = user.password?.expiresAt, expires <= now {
+                throw CognitoError.temporaryPasswordExpired
+            }
             let session = (state.customSession ?? []) + [CustomChallengeResult(challengeName: "PASSWORD_VERIFIER", challengeResult: true)]
             return try await defineNext(user, session: session, srpA: nil, client: client, pool: pool, clientMetadata: clientMetadata)
         }
