@@ -35,12 +35,7 @@ struct AWSJSONEndpoint: Sendable {
             guard Self.acceptsContentType(request.headers[.contentType] ?? "") else {
                 throw CognitoError(.serialization, "Unsupported Content-Type: expected application/x-amz-json-1.1.")
             }
-            let buffer: ByteBuffer
-            do {
-                buffer = try await request.collectBody(upTo: maxBodySize)
-            } catch {
-                throw CognitoError(.invalidParameter, "The request body is larger than \(maxBodySize) bytes.")
-            }
+            let buffer = try await request.collectBody(limitedTo: maxBodySize)
             if action.signed, let signatures {
                 try signatures.verify(Self.signedRequest(request, body: buffer), now: time.now())
             }

@@ -34,10 +34,7 @@ struct AccessTokenCheckTests {
         try await server.run { c in
             let (pool, client, _) = try await c.poolAndClient()
             try await c.user(pool, "erin")
-            func signIn() async throws -> String {
-                let r = try await c.ok("InitiateAuth", ["ClientId": client, "AuthFlow": "USER_PASSWORD_AUTH", "AuthParameters": ["USERNAME": "erin", "PASSWORD": "Passw0rd!"]])
-                return (r["AuthenticationResult"] as! [String: Any])["AccessToken"] as! String
-            }
+            func signIn() async throws -> String { try await c.accessToken(client, "erin") }
             let access = try await signIn()
             let before = counter.verifications.load(ordering: .relaxed)
             for _ in 0..<3 {
@@ -98,8 +95,7 @@ struct AccessTokenCheckTests {
         try await TestServer.make().run { c in
             let (pool, client, _) = try await c.poolAndClient(client: ["WriteAttributes": ["name"]])
             try await c.user(pool, "ned")
-            let r = try await c.ok("InitiateAuth", ["ClientId": client, "AuthFlow": "USER_PASSWORD_AUTH", "AuthParameters": ["USERNAME": "ned", "PASSWORD": "Passw0rd!"]])
-            let access = (r["AuthenticationResult"] as! [String: Any])["AccessToken"] as! String
+            let access = try await c.accessToken(client, "ned")
             _ = try await c.ok("UpdateUserAttributes", ["AccessToken": access, "UserAttributes": [["Name": "name", "Value": "Ned"]]])
             let notAllowed = try await c.call("UpdateUserAttributes", ["AccessToken": access, "UserAttributes": [["Name": "family_name", "Value": "X"]]])
             #expect(notAllowed.errorType == "NotAuthorizedException")

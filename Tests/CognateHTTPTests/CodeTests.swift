@@ -4,11 +4,6 @@ import Testing
 
 @Suite("One-time codes")
 struct CodeTests {
-    static func signIn(_ c: TestServer.Client, _ client: String, _ name: String) async throws -> String {
-        let r = try await c.ok("InitiateAuth", ["ClientId": client, "AuthFlow": "USER_PASSWORD_AUTH", "AuthParameters": ["USERNAME": name, "PASSWORD": "Passw0rd!"]])
-        return try #require((r["AuthenticationResult"] as? [String: Any])?["AccessToken"] as? String)
-    }
-
     static func attribute(_ c: TestServer.Client, _ pool: String, _ name: String, _ attr: String) async throws -> String? {
         let u = try await c.ok("AdminGetUser", ["UserPoolId": pool, "Username": name])
         return (u["UserAttributes"] as? [[String: String]])?.first { $0["Name"] == attr }?["Value"]
@@ -21,7 +16,7 @@ struct CodeTests {
         try await server.run { c in
             let (pool, client, _) = try await c.poolAndClient()
             try await c.user(pool, "vera", attributes: [["Name": "email", "Value": "vera@example.com"]])
-            let access = try await Self.signIn(c, client, "vera")
+            let access = try await c.accessToken(client, "vera")
             _ = try await c.ok("GetUserAttributeVerificationCode", ["AccessToken": access, "AttributeName": "email"])
             let code = try #require(server.outbox.list(poolId: pool, username: "vera").last?.code)
             _ = try await c.ok("UpdateUserAttributes", ["AccessToken": access, "UserAttributes": [["Name": "email", "Value": "mallory@example.com"]]])

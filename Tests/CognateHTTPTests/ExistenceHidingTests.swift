@@ -43,7 +43,7 @@ struct ExistenceHidingTests {
             try await c.user(pool, "rae")
             func verifiersFor(_ name: String) async throws -> Int {
                 let before = srp.verifiers.load(ordering: .relaxed)
-                let r = try await c.call("InitiateAuth", ["ClientId": client, "AuthFlow": "USER_PASSWORD_AUTH", "AuthParameters": ["USERNAME": name, "PASSWORD": "Wr0ng-pass!"]])
+                let r = try await c.passwordSignIn(client, name, "Wr0ng-pass!")
                 #expect(r.message == "Incorrect username or password.")
                 return srp.verifiers.load(ordering: .relaxed) - before
             }

@@ -134,6 +134,22 @@ import Testing
         }
     }
 
+    /// A temporary password (FORCE_CHANGE_PASSWORD) lasts TemporaryPasswordValidityDays (7 by
+    /// default): within it a sign-in asks for a new password, after it the password is refused.
+    @Test func anExpiredTemporaryPasswordIsRefusedOnPasswordAndSRPSignIn() async throws {
+        let clock = ManualClock()
+        try await TestServer.make(clock: clock).run { c in
+            let (pool, client, _) = try await c.poolAndClient()
+            _ = try await c.ok("AdminCreateUser", ["UserPoolId": pool, "Username": "tom", "TemporaryPassword": "Temp-Passw0rd!", "MessageAction": "SUPPRESS"])
+            #expect(try await c.passwordSignIn(client, "tom", "Temp-Passw0rd!")["ChallengeName"] as? String == "NEW_PASSWORD_REQUIRED")
+            clock.advance(8 * 86400)
+            let expired = "Temporary password has expired and must be reset by an administrator."
+            #expect(try await c.passwordSignIn(client, "tom", "Temp-Passw0rd!").message == expired)
+            let srp = try await Self.srpSignIn(c, pool: pool, client: client, username: "tom", password: "Temp-Passw0rd!", clockOffset: 8 * 86400)
+            #expect(srp.message == expired)
+        }
+    }
+
     @Test func anSRPAnswerAfterAnAdminResetAsksForTheReset() async throws {
         try await TestServer.make().run { c in
             let (pool, client, _) = try await c.poolAndClient()

@@ -85,6 +85,18 @@ struct TestServer: Sendable {
             return r.json
         }
 
+        /// USER_PASSWORD_AUTH, as an app sends it.
+        func passwordSignIn(_ client: String, _ name: String, _ password: String = "Passw0rd!") async throws -> Reply {
+            try await call("InitiateAuth", ["ClientId": client, "AuthFlow": "USER_PASSWORD_AUTH", "AuthParameters": ["USERNAME": name, "PASSWORD": password]])
+        }
+
+        /// The access token of a password sign-in that must succeed.
+        func accessToken(_ client: String, _ name: String, _ password: String = "Passw0rd!") async throws -> String {
+            let r = try await passwordSignIn(client, name, password)
+            #expect(r.status == .ok, "sign-in: \(r.errorType ?? "") \(r.message ?? "")")
+            return try #require((r["AuthenticationResult"] as? [String: Any])?["AccessToken"] as? String)
+        }
+
         /// A pool with a client that allows password, SRP and refresh sign-in.
         func poolAndClient(pool extra: [String: Any] = [:], client clientExtra: [String: Any] = [:]) async throws -> (pool: String, client: String, secret: String?) {
             let pool = try await ok("CreateUserPool", ["PoolName": "p"].merging(extra) { $1 })

@@ -89,8 +89,7 @@ extension Cognate {
             if client.preventUserExistenceErrors {
                 try await preAuthentication(name, nil, pool: pool, client: client, clientMetadata: clientMetadata)
                 if let password {
-                    let srp = deps.srp, poolName = pool.srpPoolName
-                    let salt = Array(deps.digests.hmacSHA256(key: deps.codeHashKey, data: Array("srp-sim:\(pool.id):\(key(name, pool))".utf8))[0..<16])
+                    let srp = deps.srp, poolName = pool.srpPoolName, salt = Array(simulationSeed(name, pool)[0..<16])
                     _ = try await deps.compute.run { srp.verifier(poolName: poolName, userId: name, password: password, salt: salt) }
                 }
                 throw CognitoError.incorrectCredentials
@@ -151,12 +150,23 @@ extension Cognate {
         )
     }
 
+    /// A temporary password past its validity proves nothing, whatever flow it was given in.
+    func checkTemporaryPassword(_ user: User) throws {
+        if user.status == .forceChangePassword, let expires = user.password?.expiresAt, expires <= now {
+            throw CognitoError.temporaryPasswordExpired
+        }
+    }
+
+    /// What stands in for an unknown user's secrets (existence errors prevented): stable for the
+    /// name, and unguessable without the server's key.
+    func simulationSeed(_ name: String, _ pool: UserPool) -> [UInt8] {
+        deps.digests.hmacSHA256(key: deps.codeHashKey, data: Array("srp-sim:\(pool.id):\(key(name, pool))".utf8))
+    }
+
     /// The challenge a user must answer after a correct password, if any.
     func passwordChallenge(_ user: User, client: AppClient, pool: UserPool) throws -> AuthStep? {
         if user.status == .forceChangePassword {
-            if let expires = user.password?.expiresAt, expires <= now {
-                throw CognitoError.temporaryPasswordExpired
-            }
+            try checkTemporaryPassword(user)
             let state = ChallengeState(
                 kind: "NEW_PASSWORD_REQUIRED", poolId: pool.id, clientId: client.id, username: user.username,
                 expiresAt: now + Double(client.authSessionSeconds), nonce: deps.random.uuid()

@@ -32,7 +32,7 @@ extension Cognate {
             // PreAuthentication hears of unknown users too (userNotFound), as on the password flows.
             try await preAuthentication(name, nil, pool: pool, client: client, clientMetadata: clientMetadata)
         }
-        let seed = deps.digests.hmacSHA256(key: deps.codeHashKey, data: Array("srp-sim:\(pool.id):\(key(name, pool))".utf8))
+        let seed = simulationSeed(name, pool)
         var salt = Array(seed[0..<16]); if salt[0] == 0 { salt[0] = 1 }
         // UUID-shaped whatever the pool's kind: an echo of the typed name would tell an unknown
         // alias (never anyone's username) from a real one (answered with the username).
@@ -122,10 +122,7 @@ extension Cognate {
         guard user.enabled, state.customSession == nil else {
             try await spend(answered)
             if !user.enabled { throw CognitoError.userDisabled }
-            // A proof made with an expired temporary password proves nothing inside a custom flow either.
-            if user.status == .forceChangePassword, let expires = user.password?.expiresAt, expires <= now {
-                throw CognitoError.temporaryPasswordExpired
-            }
+            try checkTemporaryPassword(user)
             let session = (state.customSession ?? []) + [CustomChallengeResult(challengeName: "PASSWORD_VERIFIER", challengeResult: true)]
             return try await defineNext(user, session: session, srpA: nil, client: client, pool: pool, clientMetadata: clientMetadata)
         }

@@ -88,12 +88,7 @@ struct HostedUI: Sendable {
                 guard type.hasPrefix("application/x-www-form-urlencoded") else {
                     throw CognitoError.invalidParameter("Forms must be sent as application/x-www-form-urlencoded.")
                 }
-                let body: ByteBuffer
-                do {
-                    body = try await request.collectBody(upTo: maxBodySize)
-                } catch {
-                    throw CognitoError.invalidParameter("The request body is larger than \(maxBodySize) bytes.")
-                }
+                let body = try await request.collectBody(limitedTo: maxBodySize)
                 visit.form = FormEncoding.decode(String(buffer: body))
             }
             return try await handler(&visit)

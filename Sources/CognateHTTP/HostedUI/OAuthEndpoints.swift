@@ -41,12 +41,7 @@ struct OAuthEndpoints: Sendable {
         guard type.hasPrefix("application/x-www-form-urlencoded") else {
             throw CognitoError.invalidParameter("The body must be application/x-www-form-urlencoded.")
         }
-        let body: ByteBuffer
-        do {
-            body = try await request.collectBody(upTo: maxBodySize)
-        } catch {
-            throw CognitoError.invalidParameter("The request body is larger than \(maxBodySize) bytes.")
-        }
+        let body = try await request.collectBody(limitedTo: maxBodySize)
         let form = FormEncoding.decode(String(buffer: body))
         func v(_ k: String) -> String? { form[k].flatMap { $0.isEmpty ? nil : $0 } }
         if let header = request.headers[.authorization], header.lowercased().hasPrefix("basic ") {
