@@ -2,7 +2,7 @@ import CognateCore
 
 /// The server side of Cognito's SRP-6a (see `SRPMath` for the conventions). A full sign-in
 /// costs three 3072-bit exponentiations with 256-bit exponents: g^b for B (from the
-/// generator's precomputed table), then v^u and (A·v^u)^b for S. All of them run in constant
+/// generator's precomputed table, and made ahead of the challenge), then v^u and (A·v^u)^b for S. All of them run in constant
 /// time on the shared Montgomery context.
 public struct CognitoSRP: SRPEngine {
     private let group: SRPGroup
@@ -15,11 +15,15 @@ public struct CognitoSRP: SRPEngine {
         group.powerOfG(SRPMath.x(salt: salt, poolName: poolName, userId: userId, password: password), BigNumContext()).bytes
     }
 
-    public func serverPublic(verifier: [UInt8], secret b: [UInt8]) throws -> [UInt8] {
-        let ctx = BigNumContext()
+    public func serverEphemeral(secret b: [UInt8]) throws -> [UInt8] {
         guard b.contains(where: { $0 != 0 }) else { throw CryptoFailure.invalidInput("server secret b is 0") }
+        return group.powerOfG(b, BigNumContext()).bytes
+    }
+
+    public func serverPublic(verifier: [UInt8], ephemeral gb: [UInt8]) throws -> [UInt8] {
+        let ctx = BigNumContext()
         let kv = group.mulMod(group.k, BigNum(bytes: verifier), ctx)
-        let bigB = group.addMod(kv, group.powerOfG(b, ctx), ctx)
+        let bigB = group.addMod(kv, BigNum(bytes: gb), ctx)
         guard !bigB.isZero else { throw CryptoFailure.invalidInput("B is 0 mod N") }
         return bigB.bytes
     }

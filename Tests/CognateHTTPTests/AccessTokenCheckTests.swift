@@ -3,14 +3,16 @@ import Foundation
 import Synchronization
 import Testing
 
-/// Counts signature verifications, so a test can see which calls really verify.
+/// Counts signatures and their verifications, so a test can see which calls really sign or verify.
 final class CountingSigner: TokenSigning {
     let inner: any TokenSigning
     let verifications = Atomic<Int>(0)
+    let signatures = Atomic<Int>(0)
     init(_ inner: any TokenSigning) { self.inner = inner }
     func generateKey() throws -> GeneratedSigningKey { try inner.generateKey() }
     func sign(_ message: [UInt8], kid: String, privateKeyDER: [UInt8]) throws -> [UInt8] {
-        try inner.sign(message, kid: kid, privateKeyDER: privateKeyDER)
+        signatures.add(1, ordering: .relaxed)
+        return try inner.sign(message, kid: kid, privateKeyDER: privateKeyDER)
     }
     func verify(_ signature: [UInt8], message: [UInt8], key: PublicJWK) -> Bool {
         verifications.add(1, ordering: .relaxed)

@@ -4,17 +4,22 @@ import Foundation
 import Synchronization
 import Testing
 
-/// Counts the SRP engine's modexp work, so a test can see that a refusal paid for it.
+/// Counts the SRP engine's modexp work, so a test can see that a refusal paid for it, or where g^b was made.
 final class CountingSRP: SRPEngine {
     let inner: any SRPEngine
     let verifiers = Atomic<Int>(0)
     let signatures = Atomic<Int>(0)
+    let ephemerals = Atomic<Int>(0)
     init(_ inner: any SRPEngine) { self.inner = inner }
     func verifier(poolName: String, userId: String, password: String, salt: [UInt8]) -> [UInt8] {
         verifiers.add(1, ordering: .relaxed)
         return inner.verifier(poolName: poolName, userId: userId, password: password, salt: salt)
     }
-    func serverPublic(verifier: [UInt8], secret b: [UInt8]) throws -> [UInt8] { try inner.serverPublic(verifier: verifier, secret: b) }
+    func serverEphemeral(secret b: [UInt8]) throws -> [UInt8] {
+        ephemerals.add(1, ordering: .relaxed)
+        return try inner.serverEphemeral(secret: b)
+    }
+    func serverPublic(verifier: [UInt8], ephemeral gb: [UInt8]) throws -> [UInt8] { try inner.serverPublic(verifier: verifier, ephemeral: gb) }
     func expectedSignature(
         clientPublic a: [UInt8], serverPublic b: [UInt8], serverSecret: [UInt8], verifier: [UInt8],
         poolName: String, userId: String, secretBlock: [UInt8], timestamp: String

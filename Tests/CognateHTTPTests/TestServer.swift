@@ -14,12 +14,14 @@ struct TestServer: Sendable {
     let outbox: DevOutbox
 
     /// `database` defaults to a private in-memory SQLite; pass a file path to share one between servers.
-    /// `clock` replaces the system clock (for expiry tests); `publicURL` sets the server's public base.
+    /// `triggers` replaces the webhooks (`ScriptedTriggers`); `clock` replaces the system clock (for
+    /// expiry tests); `publicURL` sets the server's public base.
     static func make(
-        database: String = ":memory:", dataDirectory: String? = nil, clock: (any TimeSource)? = nil, publicURL: String = "http://cognate.test",
+        triggers: (any Triggers)? = nil, database: String = ":memory:", dataDirectory: String? = nil, clock: (any TimeSource)? = nil, publicURL: String = "http://cognate.test",
         uiTemplates: String? = nil, accessCredential: AccessCredential? = nil,
         signing wrap: (@Sendable (any TokenSigning) -> any TokenSigning)? = nil,
-        srp wrapSRP: (@Sendable (any SRPEngine) -> any SRPEngine)? = nil
+        srp wrapSRP: (@Sendable (any SRPEngine) -> any SRPEngine)? = nil,
+        compute wrapCompute: (@Sendable (any ComputeExecutor) -> any ComputeExecutor)? = nil, srpEphemeralBatch: Int? = nil
     ) async throws -> TestServer {
         var config = ServerConfiguration()
         config.databaseURL = database
@@ -31,10 +33,12 @@ struct TestServer: Sendable {
         config.accessCredential = accessCredential
         let logger = Logger(label: "test")
         let outbox = DevOutbox()
-        var deps = try await Bootstrap.dependencies(config, delivery: LogDelivery(logger: logger, outbox: outbox), logger: logger)
+        var deps = try await Bootstrap.open(config, logger: logger).dependencies(delivery: LogDelivery(logger: logger, outbox: outbox), triggers: triggers)
         if let clock { deps.time = clock }
         if let wrap { deps.signing = wrap(deps.signing) }
         if let wrapSRP { deps.srp = wrapSRP(deps.srp) }
+        if let wrapCompute { deps.compute = wrapCompute(deps.compute) }
+        if let srpEphemeralBatch { deps.config.srpEphemeralBatch = srpEphemeralBatch }
         return TestServer(responder: try buildRouter(Cognate(deps), config: config, outbox: outbox).buildResponder(), outbox: outbox)
     }
 

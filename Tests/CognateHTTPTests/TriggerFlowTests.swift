@@ -33,22 +33,6 @@ final class ScriptedTriggers: Triggers {
     }
 }
 
-extension TestServer {
-    static func make(triggers: ScriptedTriggers, clock: (any TimeSource)? = nil) async throws -> TestServer {
-        var config = ServerConfiguration()
-        config.databaseURL = ":memory:"
-        config.masterKey = String(repeating: "ab", count: 32)
-        config.dataDirectory = NSTemporaryDirectory()
-        config.publicURL = "http://cognate.test"
-        config.dev = true
-        let logger = Logger(label: "test")
-        let outbox = DevOutbox()
-        var deps = try await Bootstrap.open(config, logger: logger).dependencies(delivery: LogDelivery(logger: logger, outbox: outbox), triggers: triggers)
-        if let clock { deps.time = clock }
-        return TestServer(responder: try buildRouter(Cognate(deps), config: config, outbox: outbox).buildResponder(), outbox: outbox)
-    }
-}
-
 private func request(_ e: [String: JSONValue]) -> [String: JSONValue] {
     if case .object(let r)? = e["request"] { return r }
     return [:]

@@ -66,14 +66,25 @@ public protocol TokenSigning: Sendable {
 public protocol SRPEngine: Sendable {
     /// v = g^x mod N, x = H(padHex(salt) | Hs(poolName + userId + ":" + password)).
     func verifier(poolName: String, userId: String, password: String, salt: [UInt8]) -> [UInt8]
-    /// B = (k·v + g^b) mod N. Throws if B ≡ 0 (the caller draws a new b).
-    func serverPublic(verifier: [UInt8], secret b: [UInt8]) throws -> [UInt8]
+    /// g^b mod N for the server secret b: the half of B that does not depend on the user, so
+    /// that it can be made ahead of the challenge (`SRPEphemeralStock`). Throws if b is 0.
+    func serverEphemeral(secret b: [UInt8]) throws -> [UInt8]
+    /// B = (k·v + g^b) mod N from g^b as `serverEphemeral` made it: one modular multiplication,
+    /// no exponentiation. Throws if B ≡ 0 (the caller draws a new b).
+    func serverPublic(verifier: [UInt8], ephemeral gb: [UInt8]) throws -> [UInt8]
     /// The expected PASSWORD_CLAIM_SIGNATURE (32 raw bytes) for the client's A. Throws
     /// `CryptoFailure.invalidInput` when A ≡ 0 mod N or u = 0.
     func expectedSignature(
         clientPublic a: [UInt8], serverPublic b: [UInt8], serverSecret: [UInt8], verifier: [UInt8],
         poolName: String, userId: String, secretBlock: [UInt8], timestamp: String
     ) throws -> [UInt8]
+}
+
+extension SRPEngine {
+    /// B = (k·v + g^b) mod N in one go.
+    public func serverPublic(verifier: [UInt8], secret b: [UInt8]) throws -> [UInt8] {
+        try serverPublic(verifier: verifier, ephemeral: serverEphemeral(secret: b))
+    }
 }
 
 /// Constant-time comparison: the time taken does not depend on where the inputs differ.

@@ -163,9 +163,12 @@ extension Cognate {
         deps.digests.hmacSHA256(key: deps.codeHashKey, data: Array("srp-sim:\(pool.id):\(key(name, pool))".utf8))
     }
 
+    /// Whether a correct password leads to a challenge (`passwordChallenge`) rather than tokens.
+    func challengesAfterPassword(_ user: User) -> Bool { user.status == .forceChangePassword }
+
     /// The challenge a user must answer after a correct password, if any.
     func passwordChallenge(_ user: User, client: AppClient, pool: UserPool) throws -> AuthStep? {
-        if user.status == .forceChangePassword {
+        if challengesAfterPassword(user) {
             try checkTemporaryPassword(user)
             let state = ChallengeState(
                 kind: "NEW_PASSWORD_REQUIRED", poolId: pool.id, clientId: client.id, username: user.username,

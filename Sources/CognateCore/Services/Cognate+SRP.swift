@@ -55,9 +55,9 @@ extension Cognate {
         username: String, salt: [UInt8], verifier v: [UInt8], a aBytes: [UInt8], simulated: Bool, client: AppClient, pool: UserPool,
         custom: [CustomChallengeResult]? = nil
     ) async throws -> AuthStep {
-        let b = deps.random.bytes(count: Self.srpSecretBytes)
-        let srp = deps.srp, verifier = v
-        let bigB = try await deps.compute.run { try srp.serverPublic(verifier: verifier, secret: b) }
+        let ephemeral = try await srpEphemerals.take(deps)
+        let b = ephemeral.secret
+        let bigB = try deps.srp.serverPublic(verifier: v, ephemeral: ephemeral.power)
         let state = ChallengeState(
             kind: "PASSWORD_VERIFIER", poolId: pool.id, clientId: client.id, username: username,
             expiresAt: now + Double(client.authSessionSeconds), nonce: deps.random.uuid(),
@@ -101,14 +101,20 @@ extension Cognate {
               let given = Base64.decode(claim), let blockBytes = Base64.decode(block)
         else { throw CognitoError.incorrectCredentials }
         let failures = try await checkLockout(user)
+        // When nothing can stand between a correct proof and the tokens, they are drafted now
+        // and signed in the hand-off that checks the proof: one trip to the compute pool, not two.
+        let draft = try await directTokens(user, state: state, client: client, pool: pool, clientMetadata: clientMetadata)
         let expected: [UInt8]
+        let signed: Result<TokenDraft.Signed, any Error>?
         do {
-            let srp = deps.srp, poolName = pool.srpPoolName, userId = user.username
-            expected = try await deps.compute.run {
-                try srp.expectedSignature(
+            let srp = deps.srp, signing = deps.signing, digests = deps.digests, poolName = pool.srpPoolName, userId = user.username
+            (expected, signed) = try await deps.compute.run {
+                let expected = try srp.expectedSignature(
                     clientPublic: a, serverPublic: bigB, serverSecret: b, verifier: v, poolName: poolName,
                     userId: userId, secretBlock: blockBytes, timestamp: timestamp
                 )
+                guard let draft, constantTimeEquals(expected, given) else { return (expected, nil) }
+                return (expected, Result { try draft.sign(signing, digests) })
             }
         } catch {
             throw CognitoError.incorrectCredentials
@@ -119,6 +125,10 @@ extension Cognate {
         }
         try await signInSucceeded(user, failures: failures)
         let answered = Spend(marker: marker(state), failure: .incorrectCredentials)
+        if let draft, let signed {
+            let result = try await finishTokens(draft, try signed.get(), answered: answered)
+            return AuthStep(challengeParameters: [:], authenticationResult: result)
+        }
         guard user.enabled, state.customSession == nil else {
             try await spend(answered)
             if !user.enabled { throw CognitoError.userDisabled }
@@ -127,6 +137,20 @@ extension Cognate {
             return try await defineNext(user, session: session, srpA: nil, client: client, pool: pool, clientMetadata: clientMetadata)
         }
         return try await afterPassword(user, client: client, pool: pool, clientMetadata: clientMetadata, answered: answered)
+    }
+
+    /// The tokens a correct proof leads straight to: none when a disabled user, a CUSTOM_WITH_SRP
+    /// session, a further challenge or a trigger (PostAuthentication, PreTokenGeneration) comes
+    /// first. Otherwise what `afterPassword` would issue, drafted as `completeSignIn` drafts it.
+    private func directTokens(
+        _ user: User, state: ChallengeState, client: AppClient, pool: UserPool, clientMetadata: [String: String]?
+    ) async throws -> TokenDraft? {
+        guard user.enabled, state.customSession == nil, !challengesAfterPassword(user),
+              triggerTarget(.postAuthentication, pool) == nil, triggerTarget(.preTokenGeneration, pool) == nil
+        else { return nil }
+        return try await draftTokens(
+            user: user, pool: pool, client: client, authTime: now, source: "TokenGeneration_Authentication", clientMetadata: clientMetadata
+        )
     }
 
     /// The answer to a challenge made up for an unknown user always fails, after the same two

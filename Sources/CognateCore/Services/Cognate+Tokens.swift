@@ -39,6 +39,21 @@ extension Cognate {
         scopes: [String] = [Cognate.adminScope], oauth: OAuthIssue? = nil, source: String? = nil, clientMetadata: [String: String]? = nil,
         answered: Spend? = nil
     ) async throws -> AuthenticationResultType {
+        let draft = try await draftTokens(
+            user: user, pool: pool, client: client, authTime: authTime, family: family, scopes: scopes, oauth: oauth, source: source,
+            clientMetadata: clientMetadata
+        )
+        let signing = deps.signing, digests = deps.digests
+        let signed = try await deps.compute.run { try draft.sign(signing, digests) }
+        return try await finishTokens(draft, signed, answered: answered)
+    }
+
+    /// The tokens' claims and keys, through PreTokenGeneration: everything but the signatures
+    /// (`TokenDraft.sign`, on the compute executor) and the refresh token (`finishTokens`).
+    func draftTokens(
+        user: User, pool: UserPool, client: AppClient, authTime: Double, family: RefreshTokenRecord? = nil,
+        scopes: [String] = [Cognate.adminScope], oauth: OAuthIssue? = nil, source: String? = nil, clientMetadata: [String: String]? = nil
+    ) async throws -> TokenDraft {
         let t = now
         let iat = Int(t)
         let eventId = deps.random.uuid()
@@ -72,26 +87,30 @@ extension Cognate {
         )
         if isOAuth { access["version"] = .int(2) }
 
-        let idKey = try await key(.idToken, pool), accessKey = try await key(.accessToken, pool)
         // The ID token (only with openid for OAuth) is signed after the access token: at_hash covers it.
         var idClaims: [String: JSONValue]? = !isOAuth || scopes.contains("openid") ? id : nil
         if isOAuth, let nonce = oauth?.nonce { idClaims?["nonce"] = .string(nonce) }
-        let signing = deps.signing, digests = deps.digests, accessClaims = access, finalIdClaims = idClaims, withAtHash = isOAuth
-        let (idToken, accessToken) = try await deps.compute.run { () throws -> (String?, String) in
-            let accessToken = try JWT.sign(claims: accessClaims, kid: accessKey.key.kid, key: accessKey.privateDER, signer: signing)
-            guard var claims = finalIdClaims else { return (nil, accessToken) }
-            if withAtHash { claims["at_hash"] = .string(Self.atHash(accessToken, digests: digests)) }
-            return (try JWT.sign(claims: claims, kid: idKey.key.kid, key: idKey.privateDER, signer: signing), accessToken)
-        }
+        return TokenDraft(
+            access: access, id: idClaims, accessKey: try await key(.accessToken, pool), idKey: try await key(.idToken, pool),
+            withAtHash: isOAuth, issuedAt: t, authTime: authTime, originJti: originJti, scopes: scopes, poolId: pool.id,
+            clientId: client.id, username: user.username, accessTokenSeconds: client.accessTokenSeconds,
+            refreshTokenSeconds: family == nil ? client.refreshTokenSeconds : nil, hosted: isOAuth,
+            handsOutRefreshToken: oauth?.withRefreshToken != false
+        )
+    }
 
+    /// After the signatures: a new sign-in's refresh-token family is stored (with the answered
+    /// challenge spent in the same commit), or a refresh spends `answered` alone.
+    func finishTokens(_ draft: TokenDraft, _ signed: TokenDraft.Signed, answered: Spend? = nil) async throws -> AuthenticationResultType {
         var refreshToken: String?
-        if family == nil {
+        if let refreshSeconds = draft.refreshTokenSeconds {
             let raw = deps.random.bytes(count: 96)
             let token = Base64.urlEncode(raw)
+            let t = draft.issuedAt
             let record = RefreshTokenRecord(
-                originJti: originJti, tokenHash: deps.digests.sha256(Array(token.utf8)), poolId: pool.id, clientId: client.id,
-                username: user.username, authTime: authTime, issuedAt: t, expiresAt: t + Double(client.refreshTokenSeconds), scopes: scopes,
-                hosted: isOAuth ? true : nil
+                originJti: draft.originJti, tokenHash: deps.digests.sha256(Array(token.utf8)), poolId: draft.poolId, clientId: draft.clientId,
+                username: draft.username, authTime: draft.authTime, issuedAt: t, expiresAt: t + Double(refreshSeconds), scopes: draft.scopes,
+                hosted: draft.hosted ? true : nil
             )
             if let answered {
                 // One commit spends the challenge and stores the family; a second answer stores nothing.
@@ -101,12 +120,12 @@ extension Cognate {
             }
             // The implicit flow hands out no refresh token; the family still exists so that the
             // access token can be revoked with the user's others.
-            refreshToken = oauth?.withRefreshToken == false ? nil : token
+            refreshToken = draft.handsOutRefreshToken ? token : nil
         } else if let answered {
             try await spend(answered)
         }
         return AuthenticationResultType(
-            accessToken: accessToken, expiresIn: client.accessTokenSeconds, tokenType: "Bearer", refreshToken: refreshToken, idToken: idToken
+            accessToken: signed.access, expiresIn: draft.accessTokenSeconds, tokenType: "Bearer", refreshToken: refreshToken, idToken: signed.id
         )
     }
 
@@ -174,4 +193,41 @@ struct OAuthIssue: Sendable {
     /// Fixed in advance when an authorization code must remember which family it produced.
     var originJti: String?
     var withRefreshToken = true
+}
+
+/// A sign-in's tokens before their signatures: the claims, the keys, and what the refresh-token
+/// family will record. Signing is pure, so it can run in whichever hand-off to the compute
+/// executor the flow already makes (SRP signs in the same one that checks the proof).
+struct TokenDraft: Sendable {
+    var access: [String: JSONValue]
+    /// nil for an OAuth grant without `openid`.
+    var id: [String: JSONValue]?
+    var accessKey: SigningKeyCache.Entry
+    var idKey: SigningKeyCache.Entry
+    var withAtHash: Bool
+    var issuedAt: Double
+    var authTime: Double
+    var originJti: String
+    var scopes: [String]
+    var poolId: String
+    var clientId: String
+    var username: String
+    var accessTokenSeconds: Int
+    /// Set for a new sign-in, whose refresh-token family is stored; nil for a refresh.
+    var refreshTokenSeconds: Int?
+    var hosted: Bool
+    var handsOutRefreshToken: Bool
+
+    struct Signed: Sendable {
+        var id: String?
+        var access: String
+    }
+
+    /// RS256 over both tokens (the CPU-heavy part: run it on the compute executor).
+    func sign(_ signing: any TokenSigning, _ digests: any Digests) throws -> Signed {
+        let accessToken = try JWT.sign(claims: access, kid: accessKey.key.kid, key: accessKey.privateDER, signer: signing)
+        guard var claims = id else { return Signed(id: nil, access: accessToken) }
+        if withAtHash { claims["at_hash"] = .string(Cognate.atHash(accessToken, digests: digests)) }
+        return Signed(id: try JWT.sign(claims: claims, kid: idKey.key.kid, key: idKey.privateDER, signer: signing), access: accessToken)
+    }
 }

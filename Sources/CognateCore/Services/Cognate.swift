@@ -8,11 +8,13 @@ public struct Cognate: Sendable {
     public let deps: Dependencies
     let keyCache: SigningKeyCache
     let verifiedTokens: VerifiedTokenCache
+    let srpEphemerals: SRPEphemeralStock
 
     public init(_ deps: Dependencies) {
         self.deps = deps
         self.keyCache = SigningKeyCache()
         self.verifiedTokens = VerifiedTokenCache()
+        self.srpEphemerals = SRPEphemeralStock(batch: deps.config.srpEphemeralBatch)
     }
 
     var store: any CognateStorage { deps.store }
@@ -70,12 +72,19 @@ public struct CoreConfig: Sendable {
     public var accountId: String
     /// Allowed skew for SRP TIMESTAMP.
     public var srpTimestampTolerance: Double
+    /// SRP server ephemerals (b, g^b) made ahead per batch (`SRPEphemeralStock`); 0 makes each
+    /// at its challenge.
+    public var srpEphemeralBatch: Int
 
-    public init(publicURL: String, cognitoIssuer: Bool = false, accountId: String = "000000000000", srpTimestampTolerance: Double = 15 * 60) {
+    public init(
+        publicURL: String, cognitoIssuer: Bool = false, accountId: String = "000000000000", srpTimestampTolerance: Double = 15 * 60,
+        srpEphemeralBatch: Int = 32
+    ) {
         self.publicURL = publicURL
         self.cognitoIssuer = cognitoIssuer
         self.accountId = accountId
         self.srpTimestampTolerance = srpTimestampTolerance
+        self.srpEphemeralBatch = srpEphemeralBatch
     }
 
     public func issuer(for pool: UserPool) -> String {
