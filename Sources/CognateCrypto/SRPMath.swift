@@ -67,7 +67,7 @@ public enum SRPMath {
         xNum.markSecret()
         let uNum = BigNum(bytes: u)
         guard !uNum.isZero else { throw CryptoFailure.invalidInput("u is 0") }
-        let base = group.subMod(bigB, group.mulMod(group.k, group.power(group.g, xNum, ctx), ctx), ctx)
+        let base = group.subMod(bigB, group.mulMod(group.k, group.powerOfG(x, ctx), ctx), ctx)
         let exponent = BigNum()
         exponent.setMulAdd(uNum, xNum, BigNum(bytes: a), ctx)
         return group.power(base, exponent, ctx).bytes

@@ -50,6 +50,7 @@ public struct ActionRegistry: Sendable {
     /// Decoding failures become Cognito's errors: a missing required member is a validation
     /// error; anything else wrong with the JSON is a SerializationException.
     static func decode<T: Decodable>(_ type: T.Type, from body: Data) throws -> T {
+        if let fast = fastDecode(T.self, from: body) { return fast }
         do {
             return try JSONDecoder().decode(T.self, from: body.isEmpty ? Data("{}".utf8) : body)
         } catch DecodingError.keyNotFound(let key, let context) {

@@ -22,7 +22,9 @@ public final class SQLStore: Sendable {
     }
 
     static func encode<T: Encodable>(_ value: T) throws -> SQLValue {
-        .blob([UInt8](try storedEncoder().encode(value)))
+        // Every sign-in stores a refresh-token family: written directly, JSONEncoder if it declines.
+        if T.self == RefreshTokenRecord.self, let bytes = (value as! RefreshTokenRecord).storedJSON() { return .blob(bytes) }
+        return .blob([UInt8](try storedEncoder().encode(value)))
     }
 
     /// '/' is written as is: stored bytes are base64, where one character in 64 is a '/', and

@@ -42,6 +42,19 @@ struct HexTests {
         }
     }
 
+    @Test("reads every pair of ASCII characters as a plain digit-by-digit reading does")
+    func everyPair() {
+        func digit(_ c: UInt8) -> UInt8? { UInt8(String(UnicodeScalar(c)), radix: 16) }
+        for a in UInt8(0)..<128 {
+            for b in UInt8(0)..<128 {
+                let text = String(decoding: [a, b], as: UTF8.self)
+                let expected = digit(a).flatMap { high in digit(b).map { [high << 4 | $0] } }
+                #expect(Hex.decode(text) == expected, "\(a) \(b)")
+                #expect(Hex.decode("ab" + text + "cd") == expected.map { [0xab] + $0 + [0xcd] })
+            }
+        }
+    }
+
     @Test("stripLeadingZeros gives the integer's minimal form")
     func strip() {
         #expect(Hex.stripLeadingZeros([0, 0, 1, 0]) == [1, 0])

@@ -22,6 +22,17 @@ import Testing
         }
     }
 
+    @Test func writesWhatBothReadersRead() throws {
+        for record in Self.records {
+            let bytes = try #require(record.storedJSON())
+            #expect(RefreshTokenRecord.fromStoredJSON(bytes) == record)
+            #expect(try JSONDecoder().decode(RefreshTokenRecord.self, from: Data(bytes)) == record)
+        }
+        var broken = Self.records[0]
+        broken.expiresAt = .infinity
+        #expect(broken.storedJSON() == nil, "JSON has no infinity: left to JSONEncoder, which refuses it")
+    }
+
     @Test func declinesOtherShapes() throws {
         // Written before bytes were stored as base64: JSONDecoder reads it, the fast path declines.
         let legacy = #"{"originJti":"j","tokenHash":[1,2],"poolId":"p","clientId":"c","username":"u","authTime":1,"issuedAt":1,"expiresAt":2,"revoked":false,"scopes":[]}"#
