@@ -123,13 +123,19 @@ extension Cognate {
         _ user: User, client: AppClient, pool: UserPool, source: String, clientMetadata: [String: String]?, answered: Spend? = nil
     ) async throws -> AuthStep {
         var answered = answered
-        if let first = answered, triggerTarget(.postAuthentication, pool) != nil || triggerTarget(.preTokenGeneration, pool) != nil {
+        if let first = answered, triggersBeforeTokens(pool) {
             try await spend(first)
             answered = nil
         }
         try await postAuthentication(user, client: client, pool: pool, clientMetadata: clientMetadata)
         let result = try await issueTokens(user: user, pool: pool, client: client, authTime: now, source: source, clientMetadata: clientMetadata, answered: answered)
         return AuthStep(challengeParameters: [:], authenticationResult: result)
+    }
+
+    /// Whether a trigger runs between a correct password and the tokens (PostAuthentication,
+    /// PreTokenGeneration): the challenge is then spent first, and SRP signs in a trip of its own.
+    func triggersBeforeTokens(_ pool: UserPool) -> Bool {
+        triggerTarget(.postAuthentication, pool) != nil || triggerTarget(.preTokenGeneration, pool) != nil
     }
 
     func postAuthentication(_ user: User, client: AppClient, pool: UserPool, clientMetadata: [String: String]?) async throws {

@@ -145,9 +145,7 @@ extension Cognate {
     private func directTokens(
         _ user: User, state: ChallengeState, client: AppClient, pool: UserPool, clientMetadata: [String: String]?
     ) async throws -> TokenDraft? {
-        guard user.enabled, state.customSession == nil, !challengesAfterPassword(user),
-              triggerTarget(.postAuthentication, pool) == nil, triggerTarget(.preTokenGeneration, pool) == nil
-        else { return nil }
+        guard user.enabled, state.customSession == nil, !challengesAfterPassword(user), !triggersBeforeTokens(pool) else { return nil }
         return try await draftTokens(
             user: user, pool: pool, client: client, authTime: now, source: "TokenGeneration_Authentication", clientMetadata: clientMetadata
         )

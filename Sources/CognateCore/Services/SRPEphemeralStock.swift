@@ -30,7 +30,13 @@ final class SRPEphemeralStock: Sendable {
     /// when it runs low, or made now when the stock is empty.
     func take(_ deps: Dependencies) async throws -> Pair {
         let srp = deps.srp, random = deps.random
-        guard batch > 0 else { return try await deps.compute.run { try Self.make(srp, random) } }
+        if batch > 0, let pair = takeFromStock(deps) { return pair }
+        return try await deps.compute.run { try Self.make(srp, random) }
+    }
+
+    /// Pops a pair, if any, and starts a batch when the stock runs low.
+    private func takeFromStock(_ deps: Dependencies) -> Pair? {
+        let srp = deps.srp, random = deps.random
         let (pair, refill) = state.withLock { s -> (Pair?, Bool) in
             let pair = s.pairs.popLast()
             let refill = !s.refilling && s.pairs.count < batch
@@ -49,8 +55,7 @@ final class SRPEphemeralStock: Sendable {
                 }
             }
         }
-        if let pair { return pair }
-        return try await deps.compute.run { try Self.make(srp, random) }
+        return pair
     }
 
     private func stock(_ made: [Pair]) {
