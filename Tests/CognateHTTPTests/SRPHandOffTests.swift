@@ -130,18 +130,81 @@ struct SRPHandOffTests {
                 for _ in 0..<500 where !settled() { try await Task.sleep(for: .milliseconds(10)) }
                 #expect(s.srp.ephemerals.load(ordering: .relaxed) == n)
             }
-            // The first challenge finds the stock empty: it makes its own and a batch is started.
+            // The first challenge finds the stock empty: it starts a batch and takes its pair
+            // from it, making none of its own.
+            let before = s.compute.runs.load(ordering: .relaxed)
             var seen = Set([try await initiate()])
-            try await made(1 + 8)
+            try await made(8)
+            #expect(s.compute.runs.load(ordering: .relaxed) - before == 1)
             let runs = s.compute.runs.load(ordering: .relaxed)
             for _ in 0..<5 { seen.insert(try await initiate()) }
             // Five challenges from the stock; the first of them started one batch, no more.
-            try await made(1 + 8 + 8)
+            try await made(8 + 8)
             #expect(s.compute.runs.load(ordering: .relaxed) - runs == 1)
             #expect(seen.count == 6, "every challenge has its own b")
             // A challenge from the stock is answered as any other.
             let signedIn = try await SignInTests.srpSignIn(c, pool: pool, client: client, username: "gus", password: "Passw0rd!")
             #expect(signedIn.status == .ok)
         }
+    }
+    /// Many challenges at once against an empty stock (connections starting together) wait for
+    /// batches instead of each making its own pair: every trip to the pool is a whole batch.
+    @Test(.timeLimit(.minutes(1))) func aBurstOfChallengesWaitsForBatches() async throws {
+        let s = try await Self.server(srpEphemeralBatch: 4)
+        try await s.server.run { c in
+            let (pool, client, _) = try await c.poolAndClient()
+            try await c.user(pool, "hal")
+            let before = s.compute.runs.load(ordering: .relaxed)
+            let bs = try await withThrowingTaskGroup(of: String.self) { group in
+                for _ in 0..<10 {
+                    group.addTask {
+                        let a = SRPMath.clientPublic(a: OpenSSLRandom().bytes(count: 32))
+                        let r = try await c.ok("InitiateAuth", ["ClientId": client, "AuthFlow": "USER_SRP_AUTH", "AuthParameters": ["USERNAME": "hal", "SRP_A": Hex.encode(a)]])
+                        return try #require((r["ChallengeParameters"] as? [String: String])?["SRP_B"])
+                    }
+                }
+                return try await group.reduce(into: Set<String>()) { $0.insert($1) }
+            }
+            #expect(bs.count == 10, "every challenge has its own b")
+            for _ in 0..<500 where s.compute.finished.load(ordering: .relaxed) != s.compute.runs.load(ordering: .relaxed) {
+                try await Task.sleep(for: .milliseconds(10))
+            }
+            let runs = s.compute.runs.load(ordering: .relaxed) - before, made = s.srp.ephemerals.load(ordering: .relaxed)
+            #expect(made == runs * 4, "\(runs) trips made \(made) pairs: none made alone")
+            #expect(made >= 12)
+        }
+    }
+
+    /// A batch that fails leaves no challenge waiting: each then makes its own pair.
+    @Test(.timeLimit(.minutes(1))) func aFailedBatchSendsItsWaitersToMakeTheirOwn() async throws {
+        let made = Mutex<FailingRun?>(nil)
+        let server = try await TestServer.make(compute: { inner in
+            let f = FailingRun(inner)
+            made.withLock { $0 = f }
+            return f
+        }, srpEphemeralBatch: 4)
+        let compute = try #require(made.withLock { $0 })
+        try await server.run { c in
+            let (pool, client, _) = try await c.poolAndClient()
+            try await c.user(pool, "ida")
+            // The challenge's batch is the next trip to the pool, and it fails.
+            compute.armed.store(true, ordering: .relaxed)
+            let signedIn = try await SignInTests.srpSignIn(c, pool: pool, client: client, username: "ida", password: "Passw0rd!")
+            let stillArmed = compute.armed.load(ordering: .relaxed)
+            #expect(!stillArmed, "a batch failed")
+            #expect(signedIn.status == .ok)
+        }
+    }
+}
+
+/// A compute executor that refuses its next run once armed, as a pool shutting down does.
+final class FailingRun: ComputeExecutor {
+    struct Refused: Error {}
+    let inner: any ComputeExecutor
+    let armed = Atomic<Bool>(false)
+    init(_ inner: any ComputeExecutor) { self.inner = inner }
+    func run<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+        if armed.exchange(false, ordering: .relaxed) { throw Refused() }
+        return try await inner.run(work)
     }
 }

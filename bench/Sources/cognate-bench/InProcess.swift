@@ -61,6 +61,54 @@ struct InProcessCommand: AsyncParsableCommand {
                        body(["ClientId": clientId, "AuthFlow": "REFRESH_TOKEN_AUTH", "AuthParameters": ["REFRESH_TOKEN": refresh]]))
         try await time("USER_PASSWORD_AUTH", iterations / 20, "InitiateAuth",
                        body(["ClientId": clientId, "AuthFlow": "USER_PASSWORD_AUTH", "AuthParameters": ["USERNAME": "user0000001", "PASSWORD": "Bench#Pass1"]]))
+        if selected?.contains("USER_SRP_AUTH") ?? true {
+            try await srpSignIns(iterations / 20, handlers: handlers, ctx: ctx, poolId: poolId, clientId: clientId)
+        }
+    }
+}
+
+extension InProcessCommand {
+    /// Full SRP sign-ins (challenge + answer) through the table. The client's math runs on this
+    /// thread between the two calls; its thread CPU is taken out of the process CPU, so what is
+    /// left is the server's, compute-pool trips and the ephemeral stock's batches included.
+    func srpSignIns(_ n: Int, handlers: [String: @Sendable (Data, CallContext) async throws -> Data], ctx: CallContext, poolId: String, clientId: String) async throws {
+        let poolName = String(poolId.split(separator: "_").last ?? "")
+        let a = OpenSSLRandom().bytes(count: 32)
+        let bigA = SRPMath.clientPublic(a: a)
+        var clientNanos: UInt64 = 0
+        func once() async throws {
+            let start = try JSONSerialization.jsonObject(with: try await handlers["InitiateAuth"]!(try JSONSerialization.data(withJSONObject: [
+                "ClientId": clientId, "AuthFlow": "USER_SRP_AUTH", "AuthParameters": ["USERNAME": "user0000001", "SRP_A": Hex.encode(bigA)],
+            ]), ctx)) as? [String: Any] ?? [:]
+            let clientStart = ProcStats.threadCPUNanos()
+            guard let p = start["ChallengeParameters"] as? [String: String], let userId = p["USER_ID_FOR_SRP"], let block = p["SECRET_BLOCK"],
+                  let bHex = p["SRP_B"], let saltHex = p["SALT"],
+                  let bigB = Hex.decode(bHex.count % 2 == 1 ? "0" + bHex : bHex), let salt = Hex.decode(saltHex.count % 2 == 1 ? "0" + saltHex : saltHex)
+            else { throw CheckFailure("SRP challenge \(start)") }
+            let timestamp = CognitoTimestamp.format(Date())
+            let u = SRPMath.u(clientPublic: bigA, serverPublic: bigB)
+            let x = SRPMath.x(salt: salt, poolName: poolName, userId: userId, password: "Bench#Pass1")
+            let key = SRPMath.derivedKey(u: u, premasterSecret: try SRPMath.clientPremasterSecret(a: a, serverPublic: bigB, x: x, u: u))
+            let signature = SRPMath.passwordClaimSignature(key: key, poolName: poolName, userId: userId, secretBlock: Base64.decode(block) ?? [], timestamp: timestamp)
+            let answer = try JSONSerialization.data(withJSONObject: [
+                "ClientId": clientId, "ChallengeName": "PASSWORD_VERIFIER",
+                "ChallengeResponses": ["USERNAME": userId, "PASSWORD_CLAIM_SECRET_BLOCK": block, "TIMESTAMP": timestamp,
+                                       "PASSWORD_CLAIM_SIGNATURE": Base64.encode(signature)],
+            ])
+            clientNanos += ProcStats.threadCPUNanos() - clientStart
+            let out = try JSONSerialization.jsonObject(with: try await handlers["RespondToAuthChallenge"]!(answer, ctx)) as? [String: Any] ?? [:]
+            guard out["AuthenticationResult"] != nil else { throw CheckFailure("SRP answer \(out)") }
+        }
+        for _ in 0..<max(2, n / 10) { try await once() }
+        clientNanos = 0
+        let start = ProcStats.processCPUNanos()
+        let wall = ContinuousClock.now
+        for _ in 0..<n { try await once() }
+        let per = Double(ProcStats.processCPUNanos() - start - clientNanos) / 1e9 / Double(n)
+        let elapsed = ContinuousClock.now - wall
+        let perWall = (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18) / Double(n)
+        print(String(format: "%-28@ %9.1f µs (client %.1f µs, wall %.1f µs)", "USER_SRP_AUTH (both calls)", per * 1e6,
+                     Double(clientNanos) / 1e3 / Double(n), perWall * 1e6))
     }
 }
 
