@@ -54,6 +54,22 @@ struct SRPHandOffTests {
         return Counted(server: server, compute: try #require(compute), signer: try #require(signer), srp: try #require(srp))
     }
 
+    /// `body`'s outcome, or nil if it has not finished in time: a challenge left waiting for a
+    /// batch never resumes, so the test must not await it (nor a task group holding it).
+    static func within<T: Sendable>(seconds: Int, _ body: @escaping @Sendable () async throws -> T) async -> Result<T, any Error>? {
+        let outcome = Mutex<Result<T, any Error>?>(nil)
+        Task {
+            let r: Result<T, any Error>
+            do { r = .success(try await body()) } catch { r = .failure(error) }
+            outcome.withLock { [r] in $0 = r }
+        }
+        for _ in 0..<(seconds * 100) {
+            if let r = outcome.withLock({ $0 }) { return r }
+            try? await Task.sleep(for: .milliseconds(10))
+        }
+        return nil
+    }
+
     /// Trips to the compute pool and signatures made while `body` runs.
     static func counting<T>(_ s: Counted, _ body: () async throws -> T) async rethrows -> (runs: Int, signatures: Int, value: T) {
         let runs = s.compute.runs.load(ordering: .relaxed), signatures = s.signer.signatures.load(ordering: .relaxed)
@@ -147,6 +163,7 @@ struct SRPHandOffTests {
             #expect(signedIn.status == .ok)
         }
     }
+
     /// Many challenges at once against an empty stock (connections starting together) wait for
     /// batches instead of each making its own pair: every trip to the pool is a whole batch.
     @Test(.timeLimit(.minutes(1))) func aBurstOfChallengesWaitsForBatches() async throws {
@@ -155,7 +172,7 @@ struct SRPHandOffTests {
             let (pool, client, _) = try await c.poolAndClient()
             try await c.user(pool, "hal")
             let before = s.compute.runs.load(ordering: .relaxed)
-            let bs = try await withThrowingTaskGroup(of: String.self) { group in
+            let burst = await Self.within(seconds: 20) { try await withThrowingTaskGroup(of: String.self) { group in
                 for _ in 0..<10 {
                     group.addTask {
                         let a = SRPMath.clientPublic(a: OpenSSLRandom().bytes(count: 32))
@@ -164,7 +181,8 @@ struct SRPHandOffTests {
                     }
                 }
                 return try await group.reduce(into: Set<String>()) { $0.insert($1) }
-            }
+            } }
+            let bs = try #require(try burst?.get(), "challenges were left waiting for a batch")
             #expect(bs.count == 10, "every challenge has its own b")
             for _ in 0..<500 where s.compute.finished.load(ordering: .relaxed) != s.compute.runs.load(ordering: .relaxed) {
                 try await Task.sleep(for: .milliseconds(10))
@@ -189,7 +207,10 @@ struct SRPHandOffTests {
             try await c.user(pool, "ida")
             // The challenge's batch is the next trip to the pool, and it fails.
             compute.armed.store(true, ordering: .relaxed)
-            let signedIn = try await SignInTests.srpSignIn(c, pool: pool, client: client, username: "ida", password: "Passw0rd!")
+            let outcome = await Self.within(seconds: 20) {
+                try await SignInTests.srpSignIn(c, pool: pool, client: client, username: "ida", password: "Passw0rd!")
+            }
+            let signedIn = try #require(try outcome?.get(), "the challenge was left waiting for a failed batch")
             let stillArmed = compute.armed.load(ordering: .relaxed)
             #expect(!stillArmed, "a batch failed")
             #expect(signedIn.status == .ok)

@@ -81,19 +81,11 @@ extension InProcessCommand {
                 "ClientId": clientId, "AuthFlow": "USER_SRP_AUTH", "AuthParameters": ["USERNAME": "user0000001", "SRP_A": Hex.encode(bigA)],
             ]), ctx)) as? [String: Any] ?? [:]
             let clientStart = ProcStats.threadCPUNanos()
-            guard let p = start["ChallengeParameters"] as? [String: String], let userId = p["USER_ID_FOR_SRP"], let block = p["SECRET_BLOCK"],
-                  let bHex = p["SRP_B"], let saltHex = p["SALT"],
-                  let bigB = Hex.decode(bHex.count % 2 == 1 ? "0" + bHex : bHex), let salt = Hex.decode(saltHex.count % 2 == 1 ? "0" + saltHex : saltHex)
+            guard let p = start["ChallengeParameters"] as? [String: String],
+                  let responses = SRPClient.responses(to: p, a: a, bigA: bigA, poolName: poolName, password: "Bench#Pass1")
             else { throw CheckFailure("SRP challenge \(start)") }
-            let timestamp = CognitoTimestamp.format(Date())
-            let u = SRPMath.u(clientPublic: bigA, serverPublic: bigB)
-            let x = SRPMath.x(salt: salt, poolName: poolName, userId: userId, password: "Bench#Pass1")
-            let key = SRPMath.derivedKey(u: u, premasterSecret: try SRPMath.clientPremasterSecret(a: a, serverPublic: bigB, x: x, u: u))
-            let signature = SRPMath.passwordClaimSignature(key: key, poolName: poolName, userId: userId, secretBlock: Base64.decode(block) ?? [], timestamp: timestamp)
             let answer = try JSONSerialization.data(withJSONObject: [
-                "ClientId": clientId, "ChallengeName": "PASSWORD_VERIFIER",
-                "ChallengeResponses": ["USERNAME": userId, "PASSWORD_CLAIM_SECRET_BLOCK": block, "TIMESTAMP": timestamp,
-                                       "PASSWORD_CLAIM_SIGNATURE": Base64.encode(signature)],
+                "ClientId": clientId, "ChallengeName": "PASSWORD_VERIFIER", "ChallengeResponses": responses,
             ])
             clientNanos += ProcStats.threadCPUNanos() - clientStart
             let out = try JSONSerialization.jsonObject(with: try await handlers["RespondToAuthChallenge"]!(answer, ctx)) as? [String: Any] ?? [:]

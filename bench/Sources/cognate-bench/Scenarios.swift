@@ -104,25 +104,13 @@ struct Scenario: Sendable {
     /// InitiateAuth(USER_SRP_AUTH) + RespondToAuthChallenge(PASSWORD_VERIFIER) with the real client math.
     static func srpSignIn(_ w: Worker, password: String) throws -> [String: Any] {
         let t = w.target
-        let user = w.slotUser
         let start = try t.call(w.conn, "InitiateAuth", [
-            "ClientId": t.clientId, "AuthFlow": "USER_SRP_AUTH", "AuthParameters": ["USERNAME": user, "SRP_A": Hex.encode(w.srpBigA)],
+            "ClientId": t.clientId, "AuthFlow": "USER_SRP_AUTH", "AuthParameters": ["USERNAME": w.slotUser, "SRP_A": Hex.encode(w.srpBigA)],
         ])
         guard start["ChallengeName"] as? String == "PASSWORD_VERIFIER", let p = start["ChallengeParameters"] as? [String: String],
-              let userId = p["USER_ID_FOR_SRP"], let block = p["SECRET_BLOCK"], let bHex = p["SRP_B"], let saltHex = p["SALT"],
-              let bigB = Hex.decode(bHex.count % 2 == 1 ? "0" + bHex : bHex), let salt = Hex.decode(saltHex.count % 2 == 1 ? "0" + saltHex : saltHex)
+              let responses = SRPClient.responses(to: p, a: w.srpA, bigA: w.srpBigA, poolName: t.poolName, password: password)
         else { throw CheckFailure("SRP challenge \(start)") }
-        let timestamp = CognitoTimestamp.format(Date())
-        let blockBytes = Base64.decode(block) ?? Array(block.utf8)
-        let uHash = SRPMath.u(clientPublic: w.srpBigA, serverPublic: bigB)
-        let xHash = SRPMath.x(salt: salt, poolName: t.poolName, userId: userId, password: password)
-        let s = try SRPMath.clientPremasterSecret(a: w.srpA, serverPublic: bigB, x: xHash, u: uHash)
-        let key = SRPMath.derivedKey(u: uHash, premasterSecret: s)
-        let signature = SRPMath.passwordClaimSignature(key: key, poolName: t.poolName, userId: userId, secretBlock: blockBytes, timestamp: timestamp)
-        var body: [String: Any] = [
-            "ClientId": t.clientId, "ChallengeName": "PASSWORD_VERIFIER",
-            "ChallengeResponses": ["USERNAME": p["USERNAME"] ?? userId, "PASSWORD_CLAIM_SECRET_BLOCK": block, "TIMESTAMP": timestamp, "PASSWORD_CLAIM_SIGNATURE": Base64.encode(signature)],
-        ]
+        var body: [String: Any] = ["ClientId": t.clientId, "ChallengeName": "PASSWORD_VERIFIER", "ChallengeResponses": responses]
         if let session = start["Session"] as? String { body["Session"] = session }
         let r = try w.conn.send(Requests.aws("RespondToAuthChallenge", body, port: t.port))
         var json = r.json
@@ -208,3 +196,25 @@ extension Target {
 }
 
 let noteLock = NSLock()
+
+/// The client's side of a PASSWORD_VERIFIER challenge, with the real math (as pycognito does it).
+enum SRPClient {
+    /// The ChallengeResponses answering `challenge` for secret `a` (A = g^a); nil when the
+    /// challenge lacks a parameter or holds malformed hex.
+    static func responses(to challenge: [String: String], a: [UInt8], bigA: [UInt8], poolName: String, password: String) -> [String: String]? {
+        guard let userId = challenge["USER_ID_FOR_SRP"], let block = challenge["SECRET_BLOCK"],
+              let bigB = challenge["SRP_B"].flatMap(Hex.decode), let salt = challenge["SALT"].flatMap(Hex.decode)
+        else { return nil }
+        let u = SRPMath.u(clientPublic: bigA, serverPublic: bigB)
+        let x = SRPMath.x(salt: salt, poolName: poolName, userId: userId, password: password)
+        guard let s = try? SRPMath.clientPremasterSecret(a: a, serverPublic: bigB, x: x, u: u) else { return nil }
+        let timestamp = CognitoTimestamp.format(Date())
+        let signature = SRPMath.passwordClaimSignature(
+            key: SRPMath.derivedKey(u: u, premasterSecret: s), poolName: poolName, userId: userId,
+            secretBlock: Base64.decode(block) ?? Array(block.utf8), timestamp: timestamp)
+        return [
+            "USERNAME": challenge["USERNAME"] ?? userId, "PASSWORD_CLAIM_SECRET_BLOCK": block, "TIMESTAMP": timestamp,
+            "PASSWORD_CLAIM_SIGNATURE": Base64.encode(signature),
+        ]
+    }
+}
