@@ -14,7 +14,9 @@ What is generated:
   * `Constraints.swift`: one validation rule per constrained scalar/list/map shape;
   * `Patterns.swift`: one `ModelPattern` per distinct `pattern` in the model;
   * `Operations.swift`: `CognitoOperations.all` (every operation, sorted by name);
-  * `ErrorCodes.swift`: one `CognitoErrorCode` constant per exception shape.
+  * `ErrorCodes.swift`: one `CognitoErrorCode` constant per exception shape;
+  * `Schema.swift`: every structure's members with their wire kind and whether they are
+    required (`ModelSchema`), for the request reader's treatment of nulls and missing members.
 
 Type mapping: string/enum -> String, integer/long -> Int, boolean -> Bool, timestamp -> Double
 (epoch seconds, as AWS JSON 1.1 sends them), blob -> String (base64 text, as on the wire),
@@ -596,7 +598,7 @@ class Generator:
                 lines.append(f"        self.{swift_ident(prop)} = {swift_ident(prop)}")
             lines.append("    }")
             lines.append("")
-            lines.append("    enum CodingKeys: String, CodingKey {")
+            lines.append("    enum CodingKeys: String, ModelMemberKey {")
             for wire, prop, _, _, _ in props:
                 lines.append(f"        case {swift_ident(prop)} = \"{wire}\"")
             lines.append("    }")
@@ -843,6 +845,49 @@ class Generator:
         lines.append("    ]\n}\n")
         return "".join(lines)
 
+    def wire_kind(self, n):
+        s = self.shapes[n]
+        t = s["type"]
+        if t == "string":
+            return ".string"
+        if t in ("integer", "long"):
+            return ".integer"
+        if t == "boolean":
+            return ".boolean"
+        if t == "timestamp":
+            return ".timestamp"
+        if t == "blob":
+            return ".blob"
+        if t == "list":
+            return f".list({self.wire_kind(s['member']['shape'])})"
+        if t == "map":
+            return f".map({self.wire_kind(s['value']['shape'])})"
+        if t == "structure":
+            return ".document" if s.get("document") else f".structure(\"{n}\")"
+        sys.exit(f"gen-model: unsupported shape type {t} ({n})")
+
+    def schema_file(self):
+        lines = [self.header, "\n",
+                 "extension ModelSchema {\n",
+                 "    /// The members of the structure shape `name` in model order, or nil for a name that is not one.\n",
+                 "    public static func members(of name: String) -> [WireMember]? {\n",
+                 "        switch name {\n"]
+        for n in self.structs:
+            s = self.shapes[n]
+            required = set(s.get("required", []))
+            members = s["members"]
+            if not members:
+                lines.append(f"        case \"{n}\": return []\n")
+                continue
+            lines.append(f"        case \"{n}\": return [\n")
+            for wire, m in members.items():
+                req = ", required: true" if wire in required else ""
+                lines.append(f"            WireMember(\"{wire}\", {self.wire_kind(m['shape'])}{req}),\n")
+            lines.append("        ]\n")
+        lines.append("        default: return nil\n")
+        lines.append("        }\n    }\n}\n")
+        return "".join(lines)
+
     def generate(self):
         files = self.shape_files()
         # ModelConstraints is filled while generating the structs, so it comes after them
@@ -850,6 +895,7 @@ class Generator:
         files["Patterns.swift"] = self.patterns_file()
         files["Operations.swift"] = self.operations_file()
         files["ErrorCodes.swift"] = self.error_codes_file()
+        files["Schema.swift"] = self.schema_file()
         return files
 
 

@@ -149,10 +149,38 @@ enum CORS {
         .accessControlExposeHeaders: "x-amzn-RequestId,x-amzn-ErrorType,x-amzn-ErrorMessage,Date",
     ]
 
-    static let preflight: HTTPFields = [
-        .accessControlAllowOrigin: "*",
-        .accessControlAllowMethods: "POST, OPTIONS",
-        .accessControlAllowHeaders: "content-type, x-amz-target, x-amz-user-agent, cache-control, amz-sdk-invocation-id, amz-sdk-request, authorization, x-amz-date, x-amz-security-token",
-        .accessControlMaxAge: "86400",
-    ]
+    /// The headers SDKs are known to send, allowed whatever a preflight asks.
+    static let knownRequestHeaders = "content-type, x-amz-target, x-amz-user-agent, cache-control, amz-sdk-invocation-id, amz-sdk-request, authorization, x-amz-date, x-amz-security-token, x-amz-content-sha256"
+
+    static let knownRequestHeaderSet = Set(knownRequestHeaders.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
+
+    /// The answer to a browser's preflight. Every header it asks for is allowed (the endpoint
+    /// ignores headers it does not use, as Cognito does), so an SDK release that adds one keeps
+    /// working; only header-name characters are echoed.
+    static func preflight(requestedHeaders: String?) -> HTTPFields {
+        var allowed = knownRequestHeaders
+        if let requested = requestedHeaders, requested.utf8.count <= 2048, requested.utf8.allSatisfy(isHeaderListByte) {
+            let extra = requested.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+                .filter { !$0.isEmpty && !knownRequestHeaderSet.contains($0) }
+            if !extra.isEmpty { allowed += ", " + extra.joined(separator: ", ") }
+        }
+        return [
+            .accessControlAllowOrigin: "*",
+            .accessControlAllowMethods: "POST, OPTIONS",
+            .accessControlAllowHeaders: allowed,
+            .accessControlExposeHeaders: responseHeaders[.accessControlExposeHeaders]!,
+            .accessControlMaxAge: "86400",
+        ]
+    }
+
+    /// A header name's characters (RFC 9110 `tchar`), commas and spaces.
+    private static func isHeaderListByte(_ c: UInt8) -> Bool {
+        switch c {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"): true
+        case UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."), UInt8(ascii: "!"), UInt8(ascii: "#"), UInt8(ascii: "$"), UInt8(ascii: "%"),
+             UInt8(ascii: "&"), UInt8(ascii: "'"), UInt8(ascii: "*"), UInt8(ascii: "+"), UInt8(ascii: "^"), UInt8(ascii: "`"), UInt8(ascii: "|"),
+             UInt8(ascii: "~"), UInt8(ascii: ","), UInt8(ascii: " "), UInt8(ascii: "\t"): true
+        default: false
+        }
+    }
 }

@@ -62,7 +62,9 @@ public func buildRouter(_ cognate: Cognate, config: ServerConfiguration, outbox:
         signatures: config.accessCredential.map { SigV4Verifier(credential: $0, digests: cognate.deps.digests) }, time: cognate.deps.time
     )
     router.post("/") { request, context in try await endpoint.handle(request, context) }
-    router.on("/", method: .options) { _, _ in Response(status: .ok, headers: CORS.preflight) }
+    router.on("/", method: .options) { request, _ in
+        Response(status: .ok, headers: CORS.preflight(requestedHeaders: request.headers[.accessControlRequestHeaders]))
+    }
     router.get("/health") { _, _ in Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: #"{"status":"ok"}"#))) }
     WellKnown(cognate: cognate).register(on: router)
     hostedUI.register(on: router)

@@ -1,3 +1,4 @@
+@testable import CognateHTTP
 import Foundation
 import NIOCore
 import Testing
@@ -119,6 +120,22 @@ import Testing
             let r = try await c.call("ListUserPools", ["MaxResults": 1])
             #expect(r.headers[.accessControlAllowOrigin] == "*")
             #expect(r.headers[.accessControlExposeHeaders]?.contains("x-amzn-RequestId") == true)
+            #expect(r.headers[.accessControlExposeHeaders]?.contains("x-amzn-ErrorType") == true)
         }
+    }
+
+    /// A preflight allows every header asked for (an SDK that adds one keeps working), and only
+    /// header names are echoed.
+    @Test func preflightsAllowWhatTheyAskFor() {
+        let asked = CORS.preflight(requestedHeaders: "Content-Type,X-Amz-Target, x-amz-user-agent,cache-control,amz-sdk-request,x-new-sdk-header")
+        let allowed = Set((asked[.accessControlAllowHeaders] ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
+        for h in ["content-type", "x-amz-target", "x-amz-user-agent", "cache-control", "amz-sdk-request", "amz-sdk-invocation-id", "x-new-sdk-header"] {
+            #expect(allowed.contains(h), "\(h)")
+        }
+        let names = (asked[.accessControlAllowHeaders] ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        #expect(names.count == Set(names).count, "each header once")
+        #expect(asked[.accessControlAllowMethods]?.contains("POST") == true)
+        let hostile = CORS.preflight(requestedHeaders: "x-a\r\nSet-Cookie: a=b")
+        #expect(hostile[.accessControlAllowHeaders] == CORS.knownRequestHeaders)
     }
 }

@@ -7,11 +7,10 @@ CI the test is skipped when they are missing; on CI (CI=true) their absence is a
 from __future__ import annotations
 
 import base64
-import os
-import shutil
 
 import pytest
 
+from browser_helpers import start_chromium
 from hosted_helpers import FlaskApp, photos_client, photos_pool
 from interop_helpers import ARTIFACTS, PASSWORD, free_port, unique, unique_email
 
@@ -21,29 +20,9 @@ LOGO = base64.b64decode(  # a 24x24 teal square
 )
 
 
-def chromium_paths() -> tuple[str | None, str | None]:
-    return (shutil.which("chromium") or shutil.which("chromium-browser"), shutil.which("chromedriver"))
-
-
 @pytest.fixture
 def browser():
-    binary, driver_path = chromium_paths()
-    try:
-        from selenium import webdriver
-        from selenium.webdriver.chrome.service import Service
-    except ImportError:
-        binary = None
-    if not binary or not driver_path:
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail("chromium, chromium-driver and selenium are required on CI (.ci/run installs them)")
-        pytest.skip("chromium / chromium-driver / selenium not installed")
-    opts = webdriver.ChromeOptions()
-    opts.binary_location = binary
-    for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--window-size=1024,900",
-                "--disable-features=PasswordLeakDetection", "--password-store=basic"):
-        opts.add_argument(arg)
-    driver = webdriver.Chrome(service=Service(driver_path), options=opts)
-    driver.set_page_load_timeout(30)
+    driver = start_chromium()
     yield driver
     driver.quit()
 

@@ -9,7 +9,7 @@ public struct AccountRecoverySettingType: ModelShape {
         self.recoveryMechanisms = recoveryMechanisms
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case recoveryMechanisms = "RecoveryMechanisms"
     }
 
@@ -33,7 +33,7 @@ public struct AccountTakeoverActionType: ModelShape {
         self.eventAction = eventAction
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case notify = "Notify"
         case eventAction = "EventAction"
     }
@@ -55,7 +55,7 @@ public struct AccountTakeoverActionsType: ModelShape {
         self.highAction = highAction
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case lowAction = "LowAction"
         case mediumAction = "MediumAction"
         case highAction = "HighAction"
@@ -84,7 +84,7 @@ public struct AccountTakeoverRiskConfigurationType: ModelShape {
         self.actions = actions
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case notifyConfiguration = "NotifyConfiguration"
         case actions = "Actions"
     }
@@ -105,7 +105,7 @@ public struct AcrLevelConfigType: ModelShape {
         self.acrValue = acrValue
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case acrValue = "AcrValue"
     }
 
@@ -124,7 +124,7 @@ public struct AddCustomAttributesRequest: ModelShape {
         self.customAttributes = customAttributes
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case userPoolId = "UserPoolId"
         case customAttributes = "CustomAttributes"
     }
@@ -157,7 +157,7 @@ public struct AddUserPoolClientSecretRequest: ModelShape {
         self.clientSecret = clientSecret
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case userPoolId = "UserPoolId"
         case clientId = "ClientId"
         case clientSecret = "ClientSecret"
@@ -180,7 +180,7 @@ public struct AddUserPoolClientSecretResponse: ModelShape {
         self.clientSecretDescriptor = clientSecretDescriptor
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case clientSecretDescriptor = "ClientSecretDescriptor"
     }
 
@@ -203,7 +203,7 @@ public struct AdminAddUserToGroupRequest: ModelShape {
         self.groupName = groupName
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case userPoolId = "UserPoolId"
         case username = "Username"
         case groupName = "GroupName"
@@ -228,7 +228,7 @@ public struct AdminConfirmSignUpRequest: ModelShape {
         self.clientMetadata = clientMetadata
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case userPoolId = "UserPoolId"
         case username = "Username"
         case clientMetadata = "ClientMetadata"
@@ -263,7 +263,7 @@ public struct AdminCreateUserConfigType: ModelShape {
         self.inviteMessageTemplate = inviteMessageTemplate
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case allowAdminCreateUserOnly = "AllowAdminCreateUserOnly"
         case unusedAccountValidityDays = "UnusedAccountValidityDays"
         case inviteMessageTemplate = "InviteMessageTemplate"
@@ -303,7 +303,7 @@ public struct AdminCreateUserRequest: ModelShape {
         self.clientMetadata = clientMetadata
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case userPoolId = "UserPoolId"
         case username = "Username"
         case userAttributes = "UserAttributes"
@@ -352,7 +352,7 @@ public struct AdminCreateUserResponse: ModelShape {
         self.user = user
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case user = "User"
     }
 
@@ -373,7 +373,7 @@ public struct AdminDeleteSoftwareTokenRequest: ModelShape {
         self.username = username
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case userPoolId = "UserPoolId"
         case username = "Username"
     }
@@ -403,7 +403,7 @@ public struct AdminDeleteUserAttributesRequest: ModelShape {
         self.userAttributeNames = userAttributeNames
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case userPoolId = "UserPoolId"
         case username = "Username"
         case userAttributeNames = "UserAttributeNames"
@@ -433,7 +433,7 @@ public struct AdminDeleteUserRequest: ModelShape {
         self.username = username
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case userPoolId = "UserPoolId"
         case username = "Username"
     }
@@ -454,7 +454,7 @@ public struct AdminDisableProviderForUserRequest: ModelShape {
         self.user = user
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case userPoolId = "UserPoolId"
         case user = "User"
     }
@@ -482,7 +482,7 @@ public struct AdminDisableUserRequest: ModelShape {
         self.username = username
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case userPoolId = "UserPoolId"
         case username = "Username"
     }
@@ -510,7 +510,7 @@ public struct AdminEnableUserRequest: ModelShape {
         self.username = username
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case userPoolId = "UserPoolId"
         case username = "Username"
     }
@@ -540,7 +540,7 @@ public struct AdminForgetDeviceRequest: ModelShape {
         self.deviceKey = deviceKey
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case userPoolId = "UserPoolId"
         case username = "Username"
         case deviceKey = "DeviceKey"
@@ -565,7 +565,7 @@ public struct AdminGetDeviceRequest: ModelShape {
         self.username = username
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case deviceKey = "DeviceKey"
         case userPoolId = "UserPoolId"
         case username = "Username"
@@ -586,7 +586,7 @@ public struct AdminGetDeviceResponse: ModelShape {
         self.device = device
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case device = "Device"
     }
 
@@ -605,7 +605,7 @@ public struct AdminGetUserAuthFactorsRequest: ModelShape {
         self.username = username
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case userPoolId = "UserPoolId"
         case username = "Username"
     }
@@ -630,7 +630,7 @@ public struct AdminGetUserAuthFactorsResponse: ModelShape {
         self.configuredUserAuthFactors = configuredUserAuthFactors
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case username = "Username"
         case preferredMfaSetting = "PreferredMfaSetting"
         case userMFASettingList = "UserMFASettingList"
@@ -662,7 +662,7 @@ public struct AdminGetUserRequest: ModelShape {
         self.username = username
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case userPoolId = "UserPoolId"
         case username = "Username"
     }
@@ -697,7 +697,7 @@ public struct AdminGetUserResponse: ModelShape {
         self.userMFASettingList = userMFASettingList
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case username = "Username"
         case userAttributes = "UserAttributes"
         case userCreateDate = "UserCreateDate"
@@ -755,7 +755,7 @@ public struct AdminInitiateAuthRequest: ModelShape {
         self.session = session
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case userPoolId = "UserPoolId"
         case clientId = "ClientId"
         case authFlow = "AuthFlow"
@@ -806,7 +806,7 @@ public struct AdminInitiateAuthResponse: ModelShape {
         self.availableChallenges = availableChallenges
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case challengeName = "ChallengeName"
         case session = "Session"
         case challengeParameters = "ChallengeParameters"
@@ -846,7 +846,7 @@ public struct AdminLinkProviderForUserRequest: ModelShape {
         self.sourceUser = sourceUser
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case userPoolId = "UserPoolId"
         case destinationUser = "DestinationUser"
         case sourceUser = "SourceUser"
@@ -880,7 +880,7 @@ public struct AdminListDevicesRequest: ModelShape {
         self.paginationToken = paginationToken
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case userPoolId = "UserPoolId"
         case username = "Username"
         case limit = "Limit"
@@ -909,7 +909,7 @@ public struct AdminListDevicesResponse: ModelShape {
         self.paginationToken = paginationToken
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case devices = "Devices"
         case paginationToken = "PaginationToken"
     }
@@ -940,7 +940,7 @@ public struct AdminListGroupsForUserRequest: ModelShape {
         self.nextToken = nextToken
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case username = "Username"
         case userPoolId = "UserPoolId"
         case limit = "Limit"
@@ -969,7 +969,7 @@ public struct AdminListGroupsForUserResponse: ModelShape {
         self.nextToken = nextToken
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case groups = "Groups"
         case nextToken = "NextToken"
     }
@@ -1000,7 +1000,7 @@ public struct AdminListUserAuthEventsRequest: ModelShape {
         self.nextToken = nextToken
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case userPoolId = "UserPoolId"
         case username = "Username"
         case maxResults = "MaxResults"
@@ -1029,7 +1029,7 @@ public struct AdminListUserAuthEventsResponse: ModelShape {
         self.nextToken = nextToken
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case authEvents = "AuthEvents"
         case nextToken = "NextToken"
     }
@@ -1058,7 +1058,7 @@ public struct AdminListUserSessionsRequest: ModelShape {
         self.nextToken = nextToken
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case userPoolId = "UserPoolId"
         case username = "Username"
         case nextToken = "NextToken"
@@ -1083,7 +1083,7 @@ public struct AdminListUserSessionsResponse: ModelShape {
         self.nextToken = nextToken
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case sessions = "Sessions"
         case nextToken = "NextToken"
     }
@@ -1113,7 +1113,7 @@ public struct AdminRemoveUserFromGroupRequest: ModelShape {
         self.groupName = groupName
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case userPoolId = "UserPoolId"
         case username = "Username"
         case groupName = "GroupName"
@@ -1138,7 +1138,7 @@ public struct AdminResetUserPasswordRequest: ModelShape {
         self.clientMetadata = clientMetadata
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case userPoolId = "UserPoolId"
         case username = "Username"
         case clientMetadata = "ClientMetadata"
@@ -1183,7 +1183,7 @@ public struct AdminRespondToAuthChallengeRequest: ModelShape {
         self.clientMetadata = clientMetadata
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case userPoolId = "UserPoolId"
         case clientId = "ClientId"
         case challengeName = "ChallengeName"
@@ -1234,7 +1234,7 @@ public struct AdminRespondToAuthChallengeResponse: ModelShape {
         self.availableChallenges = availableChallenges
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case challengeName = "ChallengeName"
         case session = "Session"
         case challengeParameters = "ChallengeParameters"
@@ -1276,7 +1276,7 @@ public struct AdminRevokeUserSessionRequest: ModelShape {
         self.revokeAssociatedSessions = revokeAssociatedSessions
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case userPoolId = "UserPoolId"
         case username = "Username"
         case sessionId = "SessionId"
@@ -1318,7 +1318,7 @@ public struct AdminSetUserMFAPreferenceRequest: ModelShape {
         self.userPoolId = userPoolId
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case smsMfaSettings = "SMSMfaSettings"
         case softwareTokenMfaSettings = "SoftwareTokenMfaSettings"
         case emailMfaSettings = "EmailMfaSettings"
@@ -1354,7 +1354,7 @@ public struct AdminSetUserPasswordRequest: ModelShape {
         self.permanent = permanent
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case userPoolId = "UserPoolId"
         case username = "Username"
         case password = "Password"
@@ -1387,7 +1387,7 @@ public struct AdminSetUserSettingsRequest: ModelShape {
         self.mfaOptions = mfaOptions
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case userPoolId = "UserPoolId"
         case username = "Username"
         case mfaOptions = "MFAOptions"
@@ -1423,7 +1423,7 @@ public struct AdminUpdateAuthEventFeedbackRequest: ModelShape {
         self.feedbackValue = feedbackValue
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case userPoolId = "UserPoolId"
         case username = "Username"
         case eventId = "EventId"
@@ -1459,7 +1459,7 @@ public struct AdminUpdateDeviceStatusRequest: ModelShape {
         self.deviceRememberedStatus = deviceRememberedStatus
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case userPoolId = "UserPoolId"
         case username = "Username"
         case deviceKey = "DeviceKey"
@@ -1497,7 +1497,7 @@ public struct AdminUpdateUserAttributesRequest: ModelShape {
         self.clientMetadata = clientMetadata
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case userPoolId = "UserPoolId"
         case username = "Username"
         case userAttributes = "UserAttributes"
@@ -1534,7 +1534,7 @@ public struct AdminUserGlobalSignOutRequest: ModelShape {
         self.username = username
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case userPoolId = "UserPoolId"
         case username = "Username"
     }
@@ -1560,7 +1560,7 @@ public struct AdvancedSecurityAdditionalFlowsType: ModelShape {
         self.customAuthMode = customAuthMode
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case customAuthMode = "CustomAuthMode"
     }
 
@@ -1587,7 +1587,7 @@ public struct AnalyticsConfigurationType: ModelShape {
         self.userDataShared = userDataShared
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case applicationId = "ApplicationId"
         case applicationArn = "ApplicationArn"
         case roleArn = "RoleArn"
@@ -1619,7 +1619,7 @@ public struct AnalyticsMetadataType: ModelShape {
         self.analyticsEndpointId = analyticsEndpointId
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case analyticsEndpointId = "AnalyticsEndpointId"
     }
 
@@ -1646,7 +1646,7 @@ public struct AssetType: ModelShape {
         self.resourceId = resourceId
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case category = "Category"
         case colorMode = "ColorMode"
         case `extension` = "Extension"
@@ -1677,7 +1677,7 @@ public struct AssociateSoftwareTokenRequest: ModelShape {
         self.session = session
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case accessToken = "AccessToken"
         case session = "Session"
     }
@@ -1702,7 +1702,7 @@ public struct AssociateSoftwareTokenResponse: ModelShape {
         self.session = session
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case secretCode = "SecretCode"
         case session = "Session"
     }
@@ -1727,7 +1727,7 @@ public struct AttributeType: ModelShape {
         self.value = value
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case name = "Name"
         case value = "Value"
     }
@@ -1762,7 +1762,7 @@ public struct AuthEventType: ModelShape {
         self.eventFeedback = eventFeedback
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case eventId = "EventId"
         case eventType = "EventType"
         case creationDate = "CreationDate"
@@ -1818,7 +1818,7 @@ public struct AuthenticationResultType: ModelShape {
         self.newDeviceMetadata = newDeviceMetadata
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case accessToken = "AccessToken"
         case expiresIn = "ExpiresIn"
         case tokenType = "TokenType"

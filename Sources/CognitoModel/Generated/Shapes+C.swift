@@ -11,7 +11,7 @@ public struct ChallengeResponseType: ModelShape {
         self.challengeResponse = challengeResponse
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case challengeName = "ChallengeName"
         case challengeResponse = "ChallengeResponse"
     }
@@ -38,7 +38,7 @@ public struct ChangePasswordRequest: ModelShape {
         self.accessToken = accessToken
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case previousPassword = "PreviousPassword"
         case proposedPassword = "ProposedPassword"
         case accessToken = "AccessToken"
@@ -72,7 +72,7 @@ public struct ClientAuthenticationResultType: ModelShape {
         self.tokenType = tokenType
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case accessToken = "AccessToken"
         case expiresIn = "ExpiresIn"
         case tokenType = "TokenType"
@@ -96,7 +96,7 @@ public struct ClientSSOSessionConfigType: ModelShape {
         self.maxValidityMinutes = maxValidityMinutes
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case maxValidityMinutes = "MaxValidityMinutes"
     }
 
@@ -117,7 +117,7 @@ public struct ClientSecretDescriptorType: ModelShape {
         self.clientSecretCreateDate = clientSecretCreateDate
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case clientSecretId = "ClientSecretId"
         case clientSecretValue = "ClientSecretValue"
         case clientSecretCreateDate = "ClientSecretCreateDate"
@@ -141,7 +141,7 @@ public struct CloudWatchLogsConfigurationType: ModelShape {
         self.logGroupArn = logGroupArn
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case logGroupArn = "LogGroupArn"
     }
 
@@ -164,7 +164,7 @@ public struct CodeDeliveryDetailsType: ModelShape {
         self.attributeName = attributeName
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case destination = "Destination"
         case deliveryMedium = "DeliveryMedium"
         case attributeName = "AttributeName"
@@ -193,7 +193,7 @@ public struct CompleteWebAuthnRegistrationRequest: ModelShape {
         self.credential = credential
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case accessToken = "AccessToken"
         case credential = "Credential"
     }
@@ -218,7 +218,7 @@ public struct CompromisedCredentialsActionsType: ModelShape {
         self.eventAction = eventAction
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case eventAction = "EventAction"
     }
 
@@ -237,7 +237,7 @@ public struct CompromisedCredentialsRiskConfigurationType: ModelShape {
         self.actions = actions
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case eventFilter = "EventFilter"
         case actions = "Actions"
     }
@@ -264,7 +264,7 @@ public struct ConfirmDeviceRequest: ModelShape {
         self.deviceName = deviceName
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case accessToken = "AccessToken"
         case deviceKey = "DeviceKey"
         case deviceSecretVerifierConfig = "DeviceSecretVerifierConfig"
@@ -291,7 +291,7 @@ public struct ConfirmDeviceResponse: ModelShape {
         self.userConfirmationNecessary = userConfirmationNecessary
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case userConfirmationNecessary = "UserConfirmationNecessary"
     }
 
@@ -320,7 +320,7 @@ public struct ConfirmForgotPasswordRequest: ModelShape {
         self.clientMetadata = clientMetadata
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case clientId = "ClientId"
         case secretHash = "SecretHash"
         case username = "Username"
@@ -383,7 +383,7 @@ public struct ConfirmSignUpRequest: ModelShape {
         self.session = session
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case clientId = "ClientId"
         case secretHash = "SecretHash"
         case username = "Username"
@@ -426,7 +426,7 @@ public struct ConfirmSignUpResponse: ModelShape {
         self.session = session
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case session = "Session"
     }
 
@@ -453,7 +453,7 @@ public struct ContextDataType: ModelShape {
         self.encodedData = encodedData
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case ipAddress = "IpAddress"
         case serverName = "ServerName"
         case serverPath = "ServerPath"
@@ -490,7 +490,7 @@ public struct CreateGroupRequest: ModelShape {
         self.precedence = precedence
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case groupName = "GroupName"
         case userPoolId = "UserPoolId"
         case description = "Description"
@@ -521,7 +521,7 @@ public struct CreateGroupResponse: ModelShape {
         self.group = group
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case group = "Group"
     }
 
@@ -552,7 +552,7 @@ public struct CreateIdentityProviderRequest: ModelShape {
         self.acrMapping = acrMapping
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case userPoolId = "UserPoolId"
         case providerName = "ProviderName"
         case providerType = "ProviderType"
@@ -592,7 +592,7 @@ public struct CreateIdentityProviderResponse: ModelShape {
         self.identityProvider = identityProvider
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case identityProvider = "IdentityProvider"
     }
 
@@ -617,7 +617,7 @@ public struct CreateManagedLoginBrandingRequest: ModelShape {
         self.assets = assets
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case userPoolId = "UserPoolId"
         case clientId = "ClientId"
         case useCognitoProvidedValues = "UseCognitoProvidedValues"
@@ -645,7 +645,7 @@ public struct CreateManagedLoginBrandingResponse: ModelShape {
         self.managedLoginBranding = managedLoginBranding
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case managedLoginBranding = "ManagedLoginBranding"
     }
 
@@ -670,7 +670,7 @@ public struct CreateResourceServerRequest: ModelShape {
         self.scopes = scopes
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case userPoolId = "UserPoolId"
         case identifier = "Identifier"
         case name = "Name"
@@ -698,7 +698,7 @@ public struct CreateResourceServerResponse: ModelShape {
         self.resourceServer = resourceServer
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case resourceServer = "ResourceServer"
     }
 
@@ -725,7 +725,7 @@ public struct CreateTermsRequest: ModelShape {
         self.links = links
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case userPoolId = "UserPoolId"
         case clientId = "ClientId"
         case termsName = "TermsName"
@@ -756,7 +756,7 @@ public struct CreateTermsResponse: ModelShape {
         self.terms = terms
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case terms = "Terms"
     }
 
@@ -781,7 +781,7 @@ public struct CreateUserImportJobRequest: ModelShape {
         self.passwordHashingAlgorithm = passwordHashingAlgorithm
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case jobName = "JobName"
         case userPoolId = "UserPoolId"
         case cloudWatchLogsRoleArn = "CloudWatchLogsRoleArn"
@@ -806,7 +806,7 @@ public struct CreateUserImportJobResponse: ModelShape {
         self.userImportJob = userImportJob
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case userImportJob = "UserImportJob"
     }
 
@@ -871,7 +871,7 @@ public struct CreateUserPoolClientRequest: ModelShape {
         self.refreshTokenRotation = refreshTokenRotation
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case userPoolId = "UserPoolId"
         case clientName = "ClientName"
         case generateSecret = "GenerateSecret"
@@ -970,7 +970,7 @@ public struct CreateUserPoolClientResponse: ModelShape {
         self.userPoolClient = userPoolClient
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case userPoolClient = "UserPoolClient"
     }
 
@@ -997,7 +997,7 @@ public struct CreateUserPoolDomainRequest: ModelShape {
         self.routing = routing
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case domain = "Domain"
         case userPoolId = "UserPoolId"
         case managedLoginVersion = "ManagedLoginVersion"
@@ -1029,7 +1029,7 @@ public struct CreateUserPoolDomainResponse: ModelShape {
         self.routing = routing
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case managedLoginVersion = "ManagedLoginVersion"
         case cloudFrontDomain = "CloudFrontDomain"
         case routing = "Routing"
@@ -1057,7 +1057,7 @@ public struct CreateUserPoolReplicaRequest: ModelShape {
         self.userPoolTags = userPoolTags
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case userPoolId = "UserPoolId"
         case regionName = "RegionName"
         case userPoolTags = "UserPoolTags"
@@ -1081,7 +1081,7 @@ public struct CreateUserPoolReplicaResponse: ModelShape {
         self.userPoolReplica = userPoolReplica
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case userPoolReplica = "UserPoolReplica"
     }
 
@@ -1154,7 +1154,7 @@ public struct CreateUserPoolRequest: ModelShape {
         self.acrConfiguration = acrConfiguration
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case poolName = "PoolName"
         case policies = "Policies"
         case deletionProtection = "DeletionProtection"
@@ -1281,7 +1281,7 @@ public struct CreateUserPoolResponse: ModelShape {
         self.userPool = userPool
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case userPool = "UserPool"
     }
 
@@ -1302,7 +1302,7 @@ public struct CustomDomainConfigType: ModelShape {
         self.securityPolicy = securityPolicy
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case certificateArn = "CertificateArn"
         case securityPolicy = "SecurityPolicy"
     }
@@ -1325,7 +1325,7 @@ public struct CustomEmailLambdaVersionConfigType: ModelShape {
         self.lambdaArn = lambdaArn
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case lambdaVersion = "LambdaVersion"
         case lambdaArn = "LambdaArn"
     }
@@ -1346,7 +1346,7 @@ public struct CustomSMSLambdaVersionConfigType: ModelShape {
         self.lambdaArn = lambdaArn
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case lambdaVersion = "LambdaVersion"
         case lambdaArn = "LambdaArn"
     }

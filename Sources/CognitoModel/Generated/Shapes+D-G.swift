@@ -17,7 +17,7 @@ public struct DcrConfigurationType: ModelShape {
         self.allowedScopes = allowedScopes
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case enableStatus = "EnableStatus"
         case openDcrEnabled = "OpenDcrEnabled"
         case authenticatedGrantTypes = "AuthenticatedGrantTypes"
@@ -54,7 +54,7 @@ public struct DeleteGroupRequest: ModelShape {
         self.userPoolId = userPoolId
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case groupName = "GroupName"
         case userPoolId = "UserPoolId"
     }
@@ -75,7 +75,7 @@ public struct DeleteIdentityProviderRequest: ModelShape {
         self.providerName = providerName
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case userPoolId = "UserPoolId"
         case providerName = "ProviderName"
     }
@@ -96,7 +96,7 @@ public struct DeleteManagedLoginBrandingRequest: ModelShape {
         self.userPoolId = userPoolId
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case managedLoginBrandingId = "ManagedLoginBrandingId"
         case userPoolId = "UserPoolId"
     }
@@ -117,7 +117,7 @@ public struct DeleteResourceServerRequest: ModelShape {
         self.identifier = identifier
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case userPoolId = "UserPoolId"
         case identifier = "Identifier"
     }
@@ -138,7 +138,7 @@ public struct DeleteTermsRequest: ModelShape {
         self.userPoolId = userPoolId
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case termsId = "TermsId"
         case userPoolId = "UserPoolId"
     }
@@ -159,7 +159,7 @@ public struct DeleteUserAttributesRequest: ModelShape {
         self.accessToken = accessToken
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case userAttributeNames = "UserAttributeNames"
         case accessToken = "AccessToken"
     }
@@ -187,7 +187,7 @@ public struct DeleteUserPoolClientRequest: ModelShape {
         self.clientId = clientId
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case userPoolId = "UserPoolId"
         case clientId = "ClientId"
     }
@@ -210,7 +210,7 @@ public struct DeleteUserPoolClientSecretRequest: ModelShape {
         self.clientSecretId = clientSecretId
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case userPoolId = "UserPoolId"
         case clientId = "ClientId"
         case clientSecretId = "ClientSecretId"
@@ -240,7 +240,7 @@ public struct DeleteUserPoolDomainRequest: ModelShape {
         self.userPoolId = userPoolId
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case domain = "Domain"
         case userPoolId = "UserPoolId"
     }
@@ -268,7 +268,7 @@ public struct DeleteUserPoolReplicaRequest: ModelShape {
         self.regionName = regionName
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case userPoolId = "UserPoolId"
         case regionName = "RegionName"
     }
@@ -287,7 +287,7 @@ public struct DeleteUserPoolReplicaResponse: ModelShape {
         self.userPoolReplica = userPoolReplica
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case userPoolReplica = "UserPoolReplica"
     }
 
@@ -306,7 +306,7 @@ public struct DeleteUserPoolRequest: ModelShape {
         self.userPoolId = userPoolId
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case userPoolId = "UserPoolId"
     }
 
@@ -323,7 +323,7 @@ public struct DeleteUserRequest: ModelShape {
         self.accessToken = accessToken
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case accessToken = "AccessToken"
     }
 
@@ -342,7 +342,7 @@ public struct DeleteWebAuthnCredentialRequest: ModelShape {
         self.credentialId = credentialId
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case accessToken = "AccessToken"
         case credentialId = "CredentialId"
     }
@@ -370,7 +370,7 @@ public struct DescribeIdentityProviderRequest: ModelShape {
         self.providerName = providerName
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case userPoolId = "UserPoolId"
         case providerName = "ProviderName"
     }
@@ -389,7 +389,7 @@ public struct DescribeIdentityProviderResponse: ModelShape {
         self.identityProvider = identityProvider
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case identityProvider = "IdentityProvider"
     }
 
@@ -410,7 +410,7 @@ public struct DescribeManagedLoginBrandingByClientRequest: ModelShape {
         self.returnMergedResources = returnMergedResources
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case userPoolId = "UserPoolId"
         case clientId = "ClientId"
         case returnMergedResources = "ReturnMergedResources"
@@ -430,7 +430,7 @@ public struct DescribeManagedLoginBrandingByClientResponse: ModelShape {
         self.managedLoginBranding = managedLoginBranding
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case managedLoginBranding = "ManagedLoginBranding"
     }
 
@@ -453,7 +453,7 @@ public struct DescribeManagedLoginBrandingRequest: ModelShape {
         self.returnMergedResources = returnMergedResources
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case userPoolId = "UserPoolId"
         case managedLoginBrandingId = "ManagedLoginBrandingId"
         case returnMergedResources = "ReturnMergedResources"
@@ -473,7 +473,7 @@ public struct DescribeManagedLoginBrandingResponse: ModelShape {
         self.managedLoginBranding = managedLoginBranding
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case managedLoginBranding = "ManagedLoginBranding"
     }
 
@@ -494,7 +494,7 @@ public struct DescribeResourceServerRequest: ModelShape {
         self.identifier = identifier
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case userPoolId = "UserPoolId"
         case identifier = "Identifier"
     }
@@ -513,7 +513,7 @@ public struct DescribeResourceServerResponse: ModelShape {
         self.resourceServer = resourceServer
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case resourceServer = "ResourceServer"
     }
 
@@ -532,7 +532,7 @@ public struct DescribeRiskConfigurationRequest: ModelShape {
         self.clientId = clientId
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case userPoolId = "UserPoolId"
         case clientId = "ClientId"
     }
@@ -553,7 +553,7 @@ public struct DescribeRiskConfigurationResponse: ModelShape {
         self.riskConfiguration = riskConfiguration
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case riskConfiguration = "RiskConfiguration"
     }
 
@@ -574,7 +574,7 @@ public struct DescribeTermsByClientRequest: ModelShape {
         self.termsName = termsName
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case clientId = "ClientId"
         case userPoolId = "UserPoolId"
         case termsName = "TermsName"
@@ -595,7 +595,7 @@ public struct DescribeTermsByClientResponse: ModelShape {
         self.terms = terms
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case terms = "Terms"
     }
 
@@ -616,7 +616,7 @@ public struct DescribeTermsRequest: ModelShape {
         self.userPoolId = userPoolId
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case termsId = "TermsId"
         case userPoolId = "UserPoolId"
     }
@@ -635,7 +635,7 @@ public struct DescribeTermsResponse: ModelShape {
         self.terms = terms
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case terms = "Terms"
     }
 
@@ -656,7 +656,7 @@ public struct DescribeUserImportJobRequest: ModelShape {
         self.jobId = jobId
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case userPoolId = "UserPoolId"
         case jobId = "JobId"
     }
@@ -675,7 +675,7 @@ public struct DescribeUserImportJobResponse: ModelShape {
         self.userImportJob = userImportJob
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case userImportJob = "UserImportJob"
     }
 
@@ -696,7 +696,7 @@ public struct DescribeUserPoolClientRequest: ModelShape {
         self.clientId = clientId
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case userPoolId = "UserPoolId"
         case clientId = "ClientId"
     }
@@ -715,7 +715,7 @@ public struct DescribeUserPoolClientResponse: ModelShape {
         self.userPoolClient = userPoolClient
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case userPoolClient = "UserPoolClient"
     }
 
@@ -734,7 +734,7 @@ public struct DescribeUserPoolDomainRequest: ModelShape {
         self.domain = domain
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case domain = "Domain"
     }
 
@@ -751,7 +751,7 @@ public struct DescribeUserPoolDomainResponse: ModelShape {
         self.domainDescription = domainDescription
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case domainDescription = "DomainDescription"
     }
 
@@ -770,7 +770,7 @@ public struct DescribeUserPoolRequest: ModelShape {
         self.userPoolId = userPoolId
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case userPoolId = "UserPoolId"
     }
 
@@ -787,7 +787,7 @@ public struct DescribeUserPoolResponse: ModelShape {
         self.userPool = userPool
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case userPool = "UserPool"
     }
 
@@ -808,7 +808,7 @@ public struct DeviceConfigurationType: ModelShape {
         self.deviceOnlyRememberedOnUserPrompt = deviceOnlyRememberedOnUserPrompt
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case challengeRequiredOnNewDevice = "ChallengeRequiredOnNewDevice"
         case deviceOnlyRememberedOnUserPrompt = "DeviceOnlyRememberedOnUserPrompt"
     }
@@ -826,7 +826,7 @@ public struct DeviceSecretVerifierConfigType: ModelShape {
         self.salt = salt
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case passwordVerifier = "PasswordVerifier"
         case salt = "Salt"
     }
@@ -857,7 +857,7 @@ public struct DeviceType: ModelShape {
         self.deviceLastAuthenticatedDate = deviceLastAuthenticatedDate
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case deviceKey = "DeviceKey"
         case deviceAttributes = "DeviceAttributes"
         case deviceCreateDate = "DeviceCreateDate"
@@ -903,7 +903,7 @@ public struct DomainDescriptionType: ModelShape {
         self.routing = routing
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case userPoolId = "UserPoolId"
         case awsAccountId = "AWSAccountId"
         case domain = "Domain"
@@ -963,7 +963,7 @@ public struct EmailConfigurationType: ModelShape {
         self.configurationSet = configurationSet
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case sourceArn = "SourceArn"
         case replyToEmailAddress = "ReplyToEmailAddress"
         case emailSendingAccount = "EmailSendingAccount"
@@ -1000,7 +1000,7 @@ public struct EmailMfaConfigType: ModelShape {
         self.subject = subject
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case message = "Message"
         case subject = "Subject"
     }
@@ -1025,7 +1025,7 @@ public struct EmailMfaSettingsType: ModelShape {
         self.preferredMfa = preferredMfa
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case enabled = "Enabled"
         case preferredMfa = "PreferredMfa"
     }
@@ -1053,7 +1053,7 @@ public struct EumsSmsConfigurationType: ModelShape {
         self.region = region
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case callerArn = "CallerArn"
         case externalId = "ExternalId"
         case originationIdentity = "OriginationIdentity"
@@ -1102,7 +1102,7 @@ public struct EventContextDataType: ModelShape {
         self.country = country
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case ipAddress = "IpAddress"
         case deviceName = "DeviceName"
         case timezone = "Timezone"
@@ -1141,7 +1141,7 @@ public struct EventFeedbackType: ModelShape {
         self.feedbackDate = feedbackDate
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case feedbackValue = "FeedbackValue"
         case provider = "Provider"
         case feedbackDate = "FeedbackDate"
@@ -1165,7 +1165,7 @@ public struct EventRiskType: ModelShape {
         self.compromisedCredentialsDetected = compromisedCredentialsDetected
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case riskDecision = "RiskDecision"
         case riskLevel = "RiskLevel"
         case compromisedCredentialsDetected = "CompromisedCredentialsDetected"
@@ -1191,7 +1191,7 @@ public struct FailoverType: ModelShape {
         self.primaryRoute53HealthCheckId = primaryRoute53HealthCheckId
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case secondaryRegion = "SecondaryRegion"
         case primaryRoute53HealthCheckId = "PrimaryRoute53HealthCheckId"
     }
@@ -1210,7 +1210,7 @@ public struct FirehoseConfigurationType: ModelShape {
         self.streamArn = streamArn
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case streamArn = "StreamArn"
     }
 
@@ -1231,7 +1231,7 @@ public struct ForgetDeviceRequest: ModelShape {
         self.deviceKey = deviceKey
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case accessToken = "AccessToken"
         case deviceKey = "DeviceKey"
     }
@@ -1262,7 +1262,7 @@ public struct ForgotPasswordRequest: ModelShape {
         self.clientMetadata = clientMetadata
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case clientId = "ClientId"
         case secretHash = "SecretHash"
         case userContextData = "UserContextData"
@@ -1298,7 +1298,7 @@ public struct ForgotPasswordResponse: ModelShape {
         self.codeDeliveryDetails = codeDeliveryDetails
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case codeDeliveryDetails = "CodeDeliveryDetails"
     }
 
@@ -1317,7 +1317,7 @@ public struct GetCSVHeaderRequest: ModelShape {
         self.userPoolId = userPoolId
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case userPoolId = "UserPoolId"
     }
 
@@ -1336,7 +1336,7 @@ public struct GetCSVHeaderResponse: ModelShape {
         self.csvHeader = csvHeader
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case userPoolId = "UserPoolId"
         case csvHeader = "CSVHeader"
     }
@@ -1365,7 +1365,7 @@ public struct GetClientTokenRequest: ModelShape {
         self.clientMetadata = clientMetadata
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case clientId = "ClientId"
         case secret = "Secret"
         case scopes = "Scopes"
@@ -1394,7 +1394,7 @@ public struct GetClientTokenResponse: ModelShape {
         self.clientAuthenticationResult = clientAuthenticationResult
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case clientAuthenticationResult = "ClientAuthenticationResult"
     }
 
@@ -1435,7 +1435,7 @@ public struct GetDerivedTokenRequest: ModelShape {
         self.requestedTokenType = requestedTokenType
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case clientId = "ClientId"
         case clientSecret = "ClientSecret"
         case subjectToken = "SubjectToken"
@@ -1503,7 +1503,7 @@ public struct GetDerivedTokenResponse: ModelShape {
         self.scopes = scopes
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case issuedToken = "IssuedToken"
         case issuedTokenType = "IssuedTokenType"
         case tokenType = "TokenType"
@@ -1532,7 +1532,7 @@ public struct GetDeviceRequest: ModelShape {
         self.accessToken = accessToken
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case deviceKey = "DeviceKey"
         case accessToken = "AccessToken"
     }
@@ -1553,7 +1553,7 @@ public struct GetDeviceResponse: ModelShape {
         self.device = device
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case device = "Device"
     }
 
@@ -1572,7 +1572,7 @@ public struct GetGroupRequest: ModelShape {
         self.userPoolId = userPoolId
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case groupName = "GroupName"
         case userPoolId = "UserPoolId"
     }
@@ -1591,7 +1591,7 @@ public struct GetGroupResponse: ModelShape {
         self.group = group
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case group = "Group"
     }
 
@@ -1612,7 +1612,7 @@ public struct GetIdentityProviderByIdentifierRequest: ModelShape {
         self.idpIdentifier = idpIdentifier
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case userPoolId = "UserPoolId"
         case idpIdentifier = "IdpIdentifier"
     }
@@ -1631,7 +1631,7 @@ public struct GetIdentityProviderByIdentifierResponse: ModelShape {
         self.identityProvider = identityProvider
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case identityProvider = "IdentityProvider"
     }
 
@@ -1648,7 +1648,7 @@ public struct GetLogDeliveryConfigurationRequest: ModelShape {
         self.userPoolId = userPoolId
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case userPoolId = "UserPoolId"
     }
 
@@ -1665,7 +1665,7 @@ public struct GetLogDeliveryConfigurationResponse: ModelShape {
         self.logDeliveryConfiguration = logDeliveryConfiguration
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case logDeliveryConfiguration = "LogDeliveryConfiguration"
     }
 
@@ -1684,7 +1684,7 @@ public struct GetProvisionedLimitRequest: ModelShape {
         self.limitDefinition = limitDefinition
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case limitDefinition = "LimitDefinition"
     }
 
@@ -1701,7 +1701,7 @@ public struct GetProvisionedLimitResponse: ModelShape {
         self.limit = limit
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case limit = "Limit"
     }
 
@@ -1718,7 +1718,7 @@ public struct GetSigningCertificateRequest: ModelShape {
         self.userPoolId = userPoolId
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case userPoolId = "UserPoolId"
     }
 
@@ -1735,7 +1735,7 @@ public struct GetSigningCertificateResponse: ModelShape {
         self.certificate = certificate
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case certificate = "Certificate"
     }
 
@@ -1762,7 +1762,7 @@ public struct GetTokensFromRefreshTokenRequest: ModelShape {
         self.clientMetadata = clientMetadata
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case refreshToken = "RefreshToken"
         case clientId = "ClientId"
         case clientSecret = "ClientSecret"
@@ -1794,7 +1794,7 @@ public struct GetTokensFromRefreshTokenResponse: ModelShape {
         self.authenticationResult = authenticationResult
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case authenticationResult = "AuthenticationResult"
     }
 
@@ -1815,7 +1815,7 @@ public struct GetUICustomizationRequest: ModelShape {
         self.clientId = clientId
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case userPoolId = "UserPoolId"
         case clientId = "ClientId"
     }
@@ -1836,7 +1836,7 @@ public struct GetUICustomizationResponse: ModelShape {
         self.uiCustomization = uiCustomization
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case uiCustomization = "UICustomization"
     }
 
@@ -1857,7 +1857,7 @@ public struct GetUserAttributeVerificationCodeRequest: ModelShape {
         self.clientMetadata = clientMetadata
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case accessToken = "AccessToken"
         case attributeName = "AttributeName"
         case clientMetadata = "ClientMetadata"
@@ -1881,7 +1881,7 @@ public struct GetUserAttributeVerificationCodeResponse: ModelShape {
         self.codeDeliveryDetails = codeDeliveryDetails
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case codeDeliveryDetails = "CodeDeliveryDetails"
     }
 
@@ -1900,7 +1900,7 @@ public struct GetUserAuthFactorsRequest: ModelShape {
         self.accessToken = accessToken
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case accessToken = "AccessToken"
     }
 
@@ -1923,7 +1923,7 @@ public struct GetUserAuthFactorsResponse: ModelShape {
         self.configuredUserAuthFactors = configuredUserAuthFactors
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case username = "Username"
         case preferredMfaSetting = "PreferredMfaSetting"
         case userMFASettingList = "UserMFASettingList"
@@ -1955,7 +1955,7 @@ public struct GetUserPoolClientSessionConfigurationRequest: ModelShape {
         self.clientId = clientId
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case userPoolId = "UserPoolId"
         case clientId = "ClientId"
     }
@@ -1978,7 +1978,7 @@ public struct GetUserPoolClientSessionConfigurationResponse: ModelShape {
         self.ssoSession = ssoSession
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case userPoolId = "UserPoolId"
         case clientId = "ClientId"
         case ssoSession = "SSOSession"
@@ -2005,7 +2005,7 @@ public struct GetUserPoolMfaConfigRequest: ModelShape {
         self.userPoolId = userPoolId
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case userPoolId = "UserPoolId"
     }
 
@@ -2030,7 +2030,7 @@ public struct GetUserPoolMfaConfigResponse: ModelShape {
         self.webAuthnConfiguration = webAuthnConfiguration
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case smsMfaConfiguration = "SmsMfaConfiguration"
         case softwareTokenMfaConfiguration = "SoftwareTokenMfaConfiguration"
         case emailMfaConfiguration = "EmailMfaConfiguration"
@@ -2062,7 +2062,7 @@ public struct GetUserPoolSessionConfigurationRequest: ModelShape {
         self.userPoolId = userPoolId
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case userPoolId = "UserPoolId"
     }
 
@@ -2083,7 +2083,7 @@ public struct GetUserPoolSessionConfigurationResponse: ModelShape {
         self.tokenSession = tokenSession
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case userPoolId = "UserPoolId"
         case userSessionTracking = "UserSessionTracking"
         case tokenSession = "TokenSession"
@@ -2110,7 +2110,7 @@ public struct GetUserRequest: ModelShape {
         self.accessToken = accessToken
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case accessToken = "AccessToken"
     }
 
@@ -2135,7 +2135,7 @@ public struct GetUserResponse: ModelShape {
         self.userMFASettingList = userMFASettingList
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case username = "Username"
         case userAttributes = "UserAttributes"
         case mfaOptions = "MFAOptions"
@@ -2170,7 +2170,7 @@ public struct GlobalSignOutRequest: ModelShape {
         self.accessToken = accessToken
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case accessToken = "AccessToken"
     }
 
@@ -2206,7 +2206,7 @@ public struct GroupType: ModelShape {
         self.creationDate = creationDate
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case groupName = "GroupName"
         case userPoolId = "UserPoolId"
         case description = "Description"

@@ -11,7 +11,7 @@ public struct HttpHeader: ModelShape {
         self.headerValue = headerValue
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case headerName = "headerName"
         case headerValue = "headerValue"
     }
@@ -50,7 +50,7 @@ public struct IdentityProviderType: ModelShape {
         self.creationDate = creationDate
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case userPoolId = "UserPoolId"
         case providerName = "ProviderName"
         case providerType = "ProviderType"
@@ -102,7 +102,7 @@ public struct InboundFederationLambdaType: ModelShape {
         self.lambdaArn = lambdaArn
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case lambdaVersion = "LambdaVersion"
         case lambdaArn = "LambdaArn"
     }
@@ -133,7 +133,7 @@ public struct InitiateAuthRequest: ModelShape {
         self.session = session
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case authFlow = "AuthFlow"
         case authParameters = "AuthParameters"
         case clientMetadata = "ClientMetadata"
@@ -182,7 +182,7 @@ public struct InitiateAuthResponse: ModelShape {
         self.availableChallenges = availableChallenges
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case challengeName = "ChallengeName"
         case session = "Session"
         case challengeParameters = "ChallengeParameters"
@@ -218,7 +218,7 @@ public struct IssuerConfigurationType: ModelShape {
         self.type = type
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case type = "Type"
     }
 
@@ -239,7 +239,7 @@ public struct KeyConfigurationType: ModelShape {
         self.kmsKeyArn = kmsKeyArn
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case keyType = "KeyType"
         case kmsKeyArn = "KmsKeyArn"
     }
@@ -290,7 +290,7 @@ public struct LambdaConfigType: ModelShape {
         self.inboundFederation = inboundFederation
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case preSignUp = "PreSignUp"
         case customMessage = "CustomMessage"
         case postConfirmation = "PostConfirmation"
@@ -367,7 +367,7 @@ public struct LimitDefinitionType: ModelShape {
         self.attributes = attributes
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case limitClass = "LimitClass"
         case attributes = "Attributes"
     }
@@ -391,7 +391,7 @@ public struct LimitType: ModelShape {
         self.freeLimitValue = freeLimitValue
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case limitDefinition = "LimitDefinition"
         case provisionedLimitValue = "ProvisionedLimitValue"
         case freeLimitValue = "FreeLimitValue"
@@ -414,7 +414,7 @@ public struct ListDevicesRequest: ModelShape {
         self.paginationToken = paginationToken
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case accessToken = "AccessToken"
         case limit = "Limit"
         case paginationToken = "PaginationToken"
@@ -441,7 +441,7 @@ public struct ListDevicesResponse: ModelShape {
         self.paginationToken = paginationToken
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case devices = "Devices"
         case paginationToken = "PaginationToken"
     }
@@ -470,7 +470,7 @@ public struct ListGroupsRequest: ModelShape {
         self.nextToken = nextToken
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case userPoolId = "UserPoolId"
         case limit = "Limit"
         case nextToken = "NextToken"
@@ -497,7 +497,7 @@ public struct ListGroupsResponse: ModelShape {
         self.nextToken = nextToken
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case groups = "Groups"
         case nextToken = "NextToken"
     }
@@ -526,7 +526,7 @@ public struct ListIdentityProvidersRequest: ModelShape {
         self.nextToken = nextToken
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case userPoolId = "UserPoolId"
         case maxResults = "MaxResults"
         case nextToken = "NextToken"
@@ -553,7 +553,7 @@ public struct ListIdentityProvidersResponse: ModelShape {
         self.nextToken = nextToken
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case providers = "Providers"
         case nextToken = "NextToken"
     }
@@ -581,7 +581,7 @@ public struct ListResourceServersRequest: ModelShape {
         self.nextToken = nextToken
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case userPoolId = "UserPoolId"
         case maxResults = "MaxResults"
         case nextToken = "NextToken"
@@ -608,7 +608,7 @@ public struct ListResourceServersResponse: ModelShape {
         self.nextToken = nextToken
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case resourceServers = "ResourceServers"
         case nextToken = "NextToken"
     }
@@ -631,7 +631,7 @@ public struct ListTagsForResourceRequest: ModelShape {
         self.resourceArn = resourceArn
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case resourceArn = "ResourceArn"
     }
 
@@ -648,7 +648,7 @@ public struct ListTagsForResourceResponse: ModelShape {
         self.tags = tags
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case tags = "Tags"
     }
 
@@ -672,7 +672,7 @@ public struct ListTermsRequest: ModelShape {
         self.nextToken = nextToken
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case userPoolId = "UserPoolId"
         case maxResults = "MaxResults"
         case nextToken = "NextToken"
@@ -699,7 +699,7 @@ public struct ListTermsResponse: ModelShape {
         self.nextToken = nextToken
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case terms = "Terms"
         case nextToken = "NextToken"
     }
@@ -726,7 +726,7 @@ public struct ListUserImportJobsRequest: ModelShape {
         self.paginationToken = paginationToken
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case userPoolId = "UserPoolId"
         case maxResults = "MaxResults"
         case paginationToken = "PaginationToken"
@@ -751,7 +751,7 @@ public struct ListUserImportJobsResponse: ModelShape {
         self.paginationToken = paginationToken
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case userImportJobs = "UserImportJobs"
         case paginationToken = "PaginationToken"
     }
@@ -781,7 +781,7 @@ public struct ListUserPoolClientSecretsRequest: ModelShape {
         self.nextToken = nextToken
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case userPoolId = "UserPoolId"
         case clientId = "ClientId"
         case nextToken = "NextToken"
@@ -806,7 +806,7 @@ public struct ListUserPoolClientSecretsResponse: ModelShape {
         self.nextToken = nextToken
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case clientSecrets = "ClientSecrets"
         case nextToken = "NextToken"
     }
@@ -837,7 +837,7 @@ public struct ListUserPoolClientsRequest: ModelShape {
         self.clientType = clientType
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case userPoolId = "UserPoolId"
         case maxResults = "MaxResults"
         case nextToken = "NextToken"
@@ -868,7 +868,7 @@ public struct ListUserPoolClientsResponse: ModelShape {
         self.nextToken = nextToken
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case userPoolClients = "UserPoolClients"
         case nextToken = "NextToken"
     }
@@ -895,7 +895,7 @@ public struct ListUserPoolReplicasRequest: ModelShape {
         self.nextToken = nextToken
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case userPoolId = "UserPoolId"
         case nextToken = "NextToken"
     }
@@ -918,7 +918,7 @@ public struct ListUserPoolReplicasResponse: ModelShape {
         self.nextToken = nextToken
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case userPoolReplicas = "UserPoolReplicas"
         case nextToken = "NextToken"
     }
@@ -945,7 +945,7 @@ public struct ListUserPoolsRequest: ModelShape {
         self.maxResults = maxResults
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case nextToken = "NextToken"
         case maxResults = "MaxResults"
     }
@@ -968,7 +968,7 @@ public struct ListUserPoolsResponse: ModelShape {
         self.nextToken = nextToken
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case userPools = "UserPools"
         case nextToken = "NextToken"
     }
@@ -995,7 +995,7 @@ public struct ListUserSessionsRequest: ModelShape {
         self.nextToken = nextToken
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case accessToken = "AccessToken"
         case nextToken = "NextToken"
     }
@@ -1018,7 +1018,7 @@ public struct ListUserSessionsResponse: ModelShape {
         self.nextToken = nextToken
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case sessions = "Sessions"
         case nextToken = "NextToken"
     }
@@ -1050,7 +1050,7 @@ public struct ListUsersInGroupRequest: ModelShape {
         self.nextToken = nextToken
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case userPoolId = "UserPoolId"
         case groupName = "GroupName"
         case limit = "Limit"
@@ -1079,7 +1079,7 @@ public struct ListUsersInGroupResponse: ModelShape {
         self.nextToken = nextToken
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case users = "Users"
         case nextToken = "NextToken"
     }
@@ -1112,7 +1112,7 @@ public struct ListUsersRequest: ModelShape {
         self.filter = filter
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case userPoolId = "UserPoolId"
         case attributesToGet = "AttributesToGet"
         case limit = "Limit"
@@ -1147,7 +1147,7 @@ public struct ListUsersResponse: ModelShape {
         self.paginationToken = paginationToken
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case users = "Users"
         case paginationToken = "PaginationToken"
     }
@@ -1176,7 +1176,7 @@ public struct ListWebAuthnCredentialsRequest: ModelShape {
         self.maxResults = maxResults
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case accessToken = "AccessToken"
         case nextToken = "NextToken"
         case maxResults = "MaxResults"
@@ -1203,7 +1203,7 @@ public struct ListWebAuthnCredentialsResponse: ModelShape {
         self.nextToken = nextToken
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case credentials = "Credentials"
         case nextToken = "NextToken"
     }
@@ -1234,7 +1234,7 @@ public struct LogConfigurationType: ModelShape {
         self.firehoseConfiguration = firehoseConfiguration
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case logLevel = "LogLevel"
         case eventSource = "EventSource"
         case cloudWatchLogsConfiguration = "CloudWatchLogsConfiguration"
@@ -1267,7 +1267,7 @@ public struct LogDeliveryConfigurationType: ModelShape {
         self.logConfigurations = logConfigurations
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case userPoolId = "UserPoolId"
         case logConfigurations = "LogConfigurations"
     }

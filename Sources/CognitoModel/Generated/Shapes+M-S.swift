@@ -11,7 +11,7 @@ public struct MFAOptionType: ModelShape {
         self.attributeName = attributeName
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case deliveryMedium = "DeliveryMedium"
         case attributeName = "AttributeName"
     }
@@ -46,7 +46,7 @@ public struct ManagedLoginBrandingType: ModelShape {
         self.lastModifiedDate = lastModifiedDate
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case managedLoginBrandingId = "ManagedLoginBrandingId"
         case userPoolId = "UserPoolId"
         case useCognitoProvidedValues = "UseCognitoProvidedValues"
@@ -84,7 +84,7 @@ public struct MessageTemplateType: ModelShape {
         self.emailSubject = emailSubject
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case smsMessage = "SMSMessage"
         case emailMessage = "EmailMessage"
         case emailSubject = "EmailSubject"
@@ -113,7 +113,7 @@ public struct NewDeviceMetadataType: ModelShape {
         self.deviceGroupKey = deviceGroupKey
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case deviceKey = "DeviceKey"
         case deviceGroupKey = "DeviceGroupKey"
     }
@@ -146,7 +146,7 @@ public struct NotifyConfigurationType: ModelShape {
         self.mfaEmail = mfaEmail
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case from = "From"
         case replyTo = "ReplyTo"
         case sourceArn = "SourceArn"
@@ -187,7 +187,7 @@ public struct NotifyEmailType: ModelShape {
         self.textBody = textBody
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case subject = "Subject"
         case htmlBody = "HtmlBody"
         case textBody = "TextBody"
@@ -214,7 +214,7 @@ public struct NumberAttributeConstraintsType: ModelShape {
         self.maxValue = maxValue
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case minValue = "MinValue"
         case maxValue = "MaxValue"
     }
@@ -249,7 +249,7 @@ public struct PasswordPolicyType: ModelShape {
         self.temporaryPasswordValidityDays = temporaryPasswordValidityDays
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case minimumLength = "MinimumLength"
         case requireUppercase = "RequireUppercase"
         case requireLowercase = "RequireLowercase"
@@ -282,7 +282,7 @@ public struct PreTokenGenerationVersionConfigType: ModelShape {
         self.lambdaArn = lambdaArn
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case lambdaVersion = "LambdaVersion"
         case lambdaArn = "LambdaArn"
     }
@@ -307,7 +307,7 @@ public struct ProviderDescription: ModelShape {
         self.creationDate = creationDate
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case providerName = "ProviderName"
         case providerType = "ProviderType"
         case lastModifiedDate = "LastModifiedDate"
@@ -336,7 +336,7 @@ public struct ProviderUserIdentifierType: ModelShape {
         self.providerAttributeValue = providerAttributeValue
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case providerName = "ProviderName"
         case providerAttributeName = "ProviderAttributeName"
         case providerAttributeValue = "ProviderAttributeValue"
@@ -365,7 +365,7 @@ public struct RecoveryOptionType: ModelShape {
         self.name = name
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case priority = "Priority"
         case name = "Name"
     }
@@ -386,7 +386,7 @@ public struct RefreshTokenRotationType: ModelShape {
         self.retryGracePeriodSeconds = retryGracePeriodSeconds
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case feature = "Feature"
         case retryGracePeriodSeconds = "RetryGracePeriodSeconds"
     }
@@ -417,7 +417,7 @@ public struct ResendConfirmationCodeRequest: ModelShape {
         self.clientMetadata = clientMetadata
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case clientId = "ClientId"
         case secretHash = "SecretHash"
         case userContextData = "UserContextData"
@@ -453,7 +453,7 @@ public struct ResendConfirmationCodeResponse: ModelShape {
         self.codeDeliveryDetails = codeDeliveryDetails
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case codeDeliveryDetails = "CodeDeliveryDetails"
     }
 
@@ -474,7 +474,7 @@ public struct ResourceServerScopeType: ModelShape {
         self.scopeDescription = scopeDescription
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case scopeName = "ScopeName"
         case scopeDescription = "ScopeDescription"
     }
@@ -501,7 +501,7 @@ public struct ResourceServerType: ModelShape {
         self.managedBy = managedBy
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case userPoolId = "UserPoolId"
         case identifier = "Identifier"
         case name = "Name"
@@ -551,7 +551,7 @@ public struct RespondToAuthChallengeRequest: ModelShape {
         self.clientMetadata = clientMetadata
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case clientId = "ClientId"
         case challengeName = "ChallengeName"
         case session = "Session"
@@ -600,7 +600,7 @@ public struct RespondToAuthChallengeResponse: ModelShape {
         self.availableChallenges = availableChallenges
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case challengeName = "ChallengeName"
         case session = "Session"
         case challengeParameters = "ChallengeParameters"
@@ -642,7 +642,7 @@ public struct RevokeTokenRequest: ModelShape {
         self.revokeAssociatedSessions = revokeAssociatedSessions
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case token = "Token"
         case clientId = "ClientId"
         case clientSecret = "ClientSecret"
@@ -680,7 +680,7 @@ public struct RevokeUserSessionRequest: ModelShape {
         self.revokeAssociatedSessions = revokeAssociatedSessions
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case accessToken = "AccessToken"
         case sessionId = "SessionId"
         case revokeAssociatedSessions = "RevokeAssociatedSessions"
@@ -720,7 +720,7 @@ public struct RiskConfigurationType: ModelShape {
         self.lastModifiedDate = lastModifiedDate
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case userPoolId = "UserPoolId"
         case clientId = "ClientId"
         case compromisedCredentialsRiskConfiguration = "CompromisedCredentialsRiskConfiguration"
@@ -758,7 +758,7 @@ public struct RiskExceptionConfigurationType: ModelShape {
         self.skippedIPRangeList = skippedIPRangeList
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case blockedIPRangeList = "BlockedIPRangeList"
         case skippedIPRangeList = "SkippedIPRangeList"
     }
@@ -783,7 +783,7 @@ public struct RoutingType: ModelShape {
         self.failover = failover
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case failover = "Failover"
     }
 
@@ -802,7 +802,7 @@ public struct S3ConfigurationType: ModelShape {
         self.bucketArn = bucketArn
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case bucketArn = "BucketArn"
     }
 
@@ -823,7 +823,7 @@ public struct SMSMfaSettingsType: ModelShape {
         self.preferredMfa = preferredMfa
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case enabled = "Enabled"
         case preferredMfa = "PreferredMfa"
     }
@@ -851,7 +851,7 @@ public struct SchemaAttributeType: ModelShape {
         self.stringAttributeConstraints = stringAttributeConstraints
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case name = "Name"
         case attributeDataType = "AttributeDataType"
         case developerOnlyAttribute = "DeveloperOnlyAttribute"
@@ -903,7 +903,7 @@ public struct SessionDescriptionType: ModelShape {
         self.isCurrentSession = isCurrentSession
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case sessionId = "SessionId"
         case sessionType = "SessionType"
         case clientId = "ClientId"
@@ -951,7 +951,7 @@ public struct SessionLocationType: ModelShape {
         self.country = country
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case city = "City"
         case country = "Country"
     }
@@ -976,7 +976,7 @@ public struct SetLogDeliveryConfigurationRequest: ModelShape {
         self.logConfigurations = logConfigurations
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case userPoolId = "UserPoolId"
         case logConfigurations = "LogConfigurations"
     }
@@ -998,7 +998,7 @@ public struct SetLogDeliveryConfigurationResponse: ModelShape {
         self.logDeliveryConfiguration = logDeliveryConfiguration
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case logDeliveryConfiguration = "LogDeliveryConfiguration"
     }
 
@@ -1025,7 +1025,7 @@ public struct SetRiskConfigurationRequest: ModelShape {
         self.riskExceptionConfiguration = riskExceptionConfiguration
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case userPoolId = "UserPoolId"
         case clientId = "ClientId"
         case compromisedCredentialsRiskConfiguration = "CompromisedCredentialsRiskConfiguration"
@@ -1058,7 +1058,7 @@ public struct SetRiskConfigurationResponse: ModelShape {
         self.riskConfiguration = riskConfiguration
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case riskConfiguration = "RiskConfiguration"
     }
 
@@ -1081,7 +1081,7 @@ public struct SetUICustomizationRequest: ModelShape {
         self.imageFile = imageFile
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case userPoolId = "UserPoolId"
         case clientId = "ClientId"
         case css = "CSS"
@@ -1110,7 +1110,7 @@ public struct SetUICustomizationResponse: ModelShape {
         self.uiCustomization = uiCustomization
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case uiCustomization = "UICustomization"
     }
 
@@ -1135,7 +1135,7 @@ public struct SetUserMFAPreferenceRequest: ModelShape {
         self.accessToken = accessToken
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case smsMfaSettings = "SMSMfaSettings"
         case softwareTokenMfaSettings = "SoftwareTokenMfaSettings"
         case emailMfaSettings = "EmailMfaSettings"
@@ -1167,7 +1167,7 @@ public struct SetUserPoolClientSessionConfigurationRequest: ModelShape {
         self.ssoSession = ssoSession
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case userPoolId = "UserPoolId"
         case clientId = "ClientId"
         case ssoSession = "SSOSession"
@@ -1192,7 +1192,7 @@ public struct SetUserPoolClientSessionConfigurationResponse: ModelShape {
         self.ssoSession = ssoSession
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case userPoolId = "UserPoolId"
         case clientId = "ClientId"
         case ssoSession = "SSOSession"
@@ -1229,7 +1229,7 @@ public struct SetUserPoolMfaConfigRequest: ModelShape {
         self.webAuthnConfiguration = webAuthnConfiguration
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case userPoolId = "UserPoolId"
         case smsMfaConfiguration = "SmsMfaConfiguration"
         case softwareTokenMfaConfiguration = "SoftwareTokenMfaConfiguration"
@@ -1271,7 +1271,7 @@ public struct SetUserPoolMfaConfigResponse: ModelShape {
         self.webAuthnConfiguration = webAuthnConfiguration
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case smsMfaConfiguration = "SmsMfaConfiguration"
         case softwareTokenMfaConfiguration = "SoftwareTokenMfaConfiguration"
         case emailMfaConfiguration = "EmailMfaConfiguration"
@@ -1307,7 +1307,7 @@ public struct SetUserPoolSessionConfigurationRequest: ModelShape {
         self.tokenSession = tokenSession
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case userPoolId = "UserPoolId"
         case userSessionTracking = "UserSessionTracking"
         case tokenSession = "TokenSession"
@@ -1332,7 +1332,7 @@ public struct SetUserPoolSessionConfigurationResponse: ModelShape {
         self.tokenSession = tokenSession
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case userPoolId = "UserPoolId"
         case userSessionTracking = "UserSessionTracking"
         case tokenSession = "TokenSession"
@@ -1361,7 +1361,7 @@ public struct SetUserSettingsRequest: ModelShape {
         self.mfaOptions = mfaOptions
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case accessToken = "AccessToken"
         case mfaOptions = "MFAOptions"
     }
@@ -1389,7 +1389,7 @@ public struct SignInPolicyType: ModelShape {
         self.allowedFirstAuthFactors = allowedFirstAuthFactors
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case allowedFirstAuthFactors = "AllowedFirstAuthFactors"
     }
 
@@ -1425,7 +1425,7 @@ public struct SignUpRequest: ModelShape {
         self.clientMetadata = clientMetadata
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case clientId = "ClientId"
         case secretHash = "SecretHash"
         case username = "Username"
@@ -1483,7 +1483,7 @@ public struct SignUpResponse: ModelShape {
         self.session = session
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case userConfirmed = "UserConfirmed"
         case codeDeliveryDetails = "CodeDeliveryDetails"
         case userSub = "UserSub"
@@ -1515,7 +1515,7 @@ public struct SmsConfigurationType: ModelShape {
         self.eumsSms = eumsSms
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case snsCallerArn = "SnsCallerArn"
         case externalId = "ExternalId"
         case snsRegion = "SnsRegion"
@@ -1548,7 +1548,7 @@ public struct SmsMfaConfigType: ModelShape {
         self.smsConfiguration = smsConfiguration
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case smsAuthenticationMessage = "SmsAuthenticationMessage"
         case smsConfiguration = "SmsConfiguration"
     }
@@ -1571,7 +1571,7 @@ public struct SoftwareTokenMfaConfigType: ModelShape {
         self.enabled = enabled
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case enabled = "Enabled"
     }
 
@@ -1588,7 +1588,7 @@ public struct SoftwareTokenMfaSettingsType: ModelShape {
         self.preferredMfa = preferredMfa
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case enabled = "Enabled"
         case preferredMfa = "PreferredMfa"
     }
@@ -1606,7 +1606,7 @@ public struct StartUserImportJobRequest: ModelShape {
         self.jobId = jobId
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case userPoolId = "UserPoolId"
         case jobId = "JobId"
     }
@@ -1625,7 +1625,7 @@ public struct StartUserImportJobResponse: ModelShape {
         self.userImportJob = userImportJob
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case userImportJob = "UserImportJob"
     }
 
@@ -1644,7 +1644,7 @@ public struct StartWebAuthnRegistrationRequest: ModelShape {
         self.accessToken = accessToken
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case accessToken = "AccessToken"
     }
 
@@ -1661,7 +1661,7 @@ public struct StartWebAuthnRegistrationResponse: ModelShape {
         self.credentialCreationOptions = credentialCreationOptions
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case credentialCreationOptions = "CredentialCreationOptions"
     }
 
@@ -1678,7 +1678,7 @@ public struct StopUserImportJobRequest: ModelShape {
         self.jobId = jobId
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case userPoolId = "UserPoolId"
         case jobId = "JobId"
     }
@@ -1697,7 +1697,7 @@ public struct StopUserImportJobResponse: ModelShape {
         self.userImportJob = userImportJob
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case userImportJob = "UserImportJob"
     }
 
@@ -1718,7 +1718,7 @@ public struct StringAttributeConstraintsType: ModelShape {
         self.maxLength = maxLength
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case minLength = "MinLength"
         case maxLength = "MaxLength"
     }

@@ -11,7 +11,7 @@ public struct TagResourceRequest: ModelShape {
         self.tags = tags
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case resourceArn = "ResourceArn"
         case tags = "Tags"
     }
@@ -46,7 +46,7 @@ public struct TermsDescriptionType: ModelShape {
         self.lastModifiedDate = lastModifiedDate
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case termsId = "TermsId"
         case termsName = "TermsName"
         case enforcement = "Enforcement"
@@ -85,7 +85,7 @@ public struct TermsType: ModelShape {
         self.lastModifiedDate = lastModifiedDate
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case termsId = "TermsId"
         case userPoolId = "UserPoolId"
         case clientId = "ClientId"
@@ -122,7 +122,7 @@ public struct TokenValidityUnitsType: ModelShape {
         self.refreshToken = refreshToken
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case accessToken = "AccessToken"
         case idToken = "IdToken"
         case refreshToken = "RefreshToken"
@@ -161,7 +161,7 @@ public struct UICustomizationType: ModelShape {
         self.creationDate = creationDate
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case userPoolId = "UserPoolId"
         case clientId = "ClientId"
         case imageUrl = "ImageUrl"
@@ -194,7 +194,7 @@ public struct UntagResourceRequest: ModelShape {
         self.tagKeys = tagKeys
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case resourceArn = "ResourceArn"
         case tagKeys = "TagKeys"
     }
@@ -228,7 +228,7 @@ public struct UpdateAuthEventFeedbackRequest: ModelShape {
         self.feedbackValue = feedbackValue
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case userPoolId = "UserPoolId"
         case username = "Username"
         case eventId = "EventId"
@@ -264,7 +264,7 @@ public struct UpdateDeviceStatusRequest: ModelShape {
         self.deviceRememberedStatus = deviceRememberedStatus
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case accessToken = "AccessToken"
         case deviceKey = "DeviceKey"
         case deviceRememberedStatus = "DeviceRememberedStatus"
@@ -302,7 +302,7 @@ public struct UpdateGroupRequest: ModelShape {
         self.precedence = precedence
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case groupName = "GroupName"
         case userPoolId = "UserPoolId"
         case description = "Description"
@@ -333,7 +333,7 @@ public struct UpdateGroupResponse: ModelShape {
         self.group = group
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case group = "Group"
     }
 
@@ -362,7 +362,7 @@ public struct UpdateIdentityProviderRequest: ModelShape {
         self.acrMapping = acrMapping
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case userPoolId = "UserPoolId"
         case providerName = "ProviderName"
         case providerDetails = "ProviderDetails"
@@ -402,7 +402,7 @@ public struct UpdateIdentityProviderResponse: ModelShape {
         self.identityProvider = identityProvider
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case identityProvider = "IdentityProvider"
     }
 
@@ -427,7 +427,7 @@ public struct UpdateManagedLoginBrandingRequest: ModelShape {
         self.assets = assets
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case userPoolId = "UserPoolId"
         case managedLoginBrandingId = "ManagedLoginBrandingId"
         case useCognitoProvidedValues = "UseCognitoProvidedValues"
@@ -459,7 +459,7 @@ public struct UpdateManagedLoginBrandingResponse: ModelShape {
         self.managedLoginBranding = managedLoginBranding
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case managedLoginBranding = "ManagedLoginBranding"
     }
 
@@ -480,7 +480,7 @@ public struct UpdateProvisionedLimitRequest: ModelShape {
         self.requestedLimitValue = requestedLimitValue
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case limitDefinition = "LimitDefinition"
         case requestedLimitValue = "RequestedLimitValue"
     }
@@ -498,7 +498,7 @@ public struct UpdateProvisionedLimitResponse: ModelShape {
         self.limit = limit
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case limit = "Limit"
     }
 
@@ -521,7 +521,7 @@ public struct UpdateResourceServerRequest: ModelShape {
         self.scopes = scopes
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case userPoolId = "UserPoolId"
         case identifier = "Identifier"
         case name = "Name"
@@ -549,7 +549,7 @@ public struct UpdateResourceServerResponse: ModelShape {
         self.resourceServer = resourceServer
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case resourceServer = "ResourceServer"
     }
 
@@ -576,7 +576,7 @@ public struct UpdateTermsRequest: ModelShape {
         self.links = links
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case termsId = "TermsId"
         case userPoolId = "UserPoolId"
         case termsName = "TermsName"
@@ -613,7 +613,7 @@ public struct UpdateTermsResponse: ModelShape {
         self.terms = terms
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case terms = "Terms"
     }
 
@@ -636,7 +636,7 @@ public struct UpdateUserAttributesRequest: ModelShape {
         self.clientMetadata = clientMetadata
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case userAttributes = "UserAttributes"
         case accessToken = "AccessToken"
         case clientMetadata = "ClientMetadata"
@@ -662,7 +662,7 @@ public struct UpdateUserAttributesResponse: ModelShape {
         self.codeDeliveryDetailsList = codeDeliveryDetailsList
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case codeDeliveryDetailsList = "CodeDeliveryDetailsList"
     }
 
@@ -727,7 +727,7 @@ public struct UpdateUserPoolClientRequest: ModelShape {
         self.refreshTokenRotation = refreshTokenRotation
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case userPoolId = "UserPoolId"
         case clientId = "ClientId"
         case clientName = "ClientName"
@@ -825,7 +825,7 @@ public struct UpdateUserPoolClientResponse: ModelShape {
         self.userPoolClient = userPoolClient
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case userPoolClient = "UserPoolClient"
     }
 
@@ -852,7 +852,7 @@ public struct UpdateUserPoolDomainRequest: ModelShape {
         self.routing = routing
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case domain = "Domain"
         case userPoolId = "UserPoolId"
         case managedLoginVersion = "ManagedLoginVersion"
@@ -884,7 +884,7 @@ public struct UpdateUserPoolDomainResponse: ModelShape {
         self.routing = routing
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case managedLoginVersion = "ManagedLoginVersion"
         case cloudFrontDomain = "CloudFrontDomain"
         case routing = "Routing"
@@ -912,7 +912,7 @@ public struct UpdateUserPoolReplicaRequest: ModelShape {
         self.status = status
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case userPoolId = "UserPoolId"
         case regionName = "RegionName"
         case status = "Status"
@@ -933,7 +933,7 @@ public struct UpdateUserPoolReplicaResponse: ModelShape {
         self.userPoolReplica = userPoolReplica
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case userPoolReplica = "UserPoolReplica"
     }
 
@@ -1000,7 +1000,7 @@ public struct UpdateUserPoolRequest: ModelShape {
         self.acrConfiguration = acrConfiguration
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case userPoolId = "UserPoolId"
         case policies = "Policies"
         case deletionProtection = "DeletionProtection"
@@ -1122,7 +1122,7 @@ public struct UserAttributeUpdateSettingsType: ModelShape {
         self.attributesRequireVerificationBeforeUpdate = attributesRequireVerificationBeforeUpdate
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case attributesRequireVerificationBeforeUpdate = "AttributesRequireVerificationBeforeUpdate"
     }
 
@@ -1143,7 +1143,7 @@ public struct UserContextDataType: ModelShape {
         self.encodedData = encodedData
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case ipAddress = "IpAddress"
         case encodedData = "EncodedData"
     }
@@ -1192,7 +1192,7 @@ public struct UserImportJobType: ModelShape {
         self.passwordHashingAlgorithm = passwordHashingAlgorithm
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case jobName = "JobName"
         case jobId = "JobId"
         case userPoolId = "UserPoolId"
@@ -1247,7 +1247,7 @@ public struct UserPoolAddOnsType: ModelShape {
         self.advancedSecurityAdditionalFlows = advancedSecurityAdditionalFlows
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case advancedSecurityMode = "AdvancedSecurityMode"
         case advancedSecurityAdditionalFlows = "AdvancedSecurityAdditionalFlows"
     }
@@ -1272,7 +1272,7 @@ public struct UserPoolClientDescription: ModelShape {
         self.clientName = clientName
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case clientId = "ClientId"
         case userPoolId = "UserPoolId"
         case clientName = "ClientName"
@@ -1351,7 +1351,7 @@ public struct UserPoolClientType: ModelShape {
         self.clientType = clientType
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case userPoolId = "UserPoolId"
         case clientName = "ClientName"
         case clientId = "ClientId"
@@ -1476,7 +1476,7 @@ public struct UserPoolDescriptionType: ModelShape {
         self.replicaRegions = replicaRegions
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case id = "Id"
         case name = "Name"
         case lambdaConfig = "LambdaConfig"
@@ -1515,7 +1515,7 @@ public struct UserPoolPolicyType: ModelShape {
         self.signInPolicy = signInPolicy
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case passwordPolicy = "PasswordPolicy"
         case signInPolicy = "SignInPolicy"
     }
@@ -1544,7 +1544,7 @@ public struct UserPoolReplicaType: ModelShape {
         self.userPoolArn = userPoolArn
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case regionName = "RegionName"
         case status = "Status"
         case role = "Role"
@@ -1575,7 +1575,7 @@ public struct UserPoolTokenSessionConfigType: ModelShape {
         self.maxPerUser = maxPerUser
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case maxPerUser = "MaxPerUser"
     }
 
@@ -1667,7 +1667,7 @@ public struct UserPoolType: ModelShape {
         self.acrConfiguration = acrConfiguration
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case id = "Id"
         case name = "Name"
         case policies = "Policies"
@@ -1839,7 +1839,7 @@ public struct UserType: ModelShape {
         self.mfaOptions = mfaOptions
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case username = "Username"
         case attributes = "Attributes"
         case userCreateDate = "UserCreateDate"
@@ -1877,7 +1877,7 @@ public struct UsernameConfigurationType: ModelShape {
         self.caseSensitive = caseSensitive
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case caseSensitive = "CaseSensitive"
     }
 
@@ -1902,7 +1902,7 @@ public struct VerificationMessageTemplateType: ModelShape {
         self.defaultEmailOption = defaultEmailOption
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case smsMessage = "SmsMessage"
         case emailMessage = "EmailMessage"
         case emailSubject = "EmailSubject"
@@ -1947,7 +1947,7 @@ public struct VerifySoftwareTokenRequest: ModelShape {
         self.friendlyDeviceName = friendlyDeviceName
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case accessToken = "AccessToken"
         case session = "Session"
         case userCode = "UserCode"
@@ -1978,7 +1978,7 @@ public struct VerifySoftwareTokenResponse: ModelShape {
         self.session = session
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case status = "Status"
         case session = "Session"
     }
@@ -2005,7 +2005,7 @@ public struct VerifyUserAttributeRequest: ModelShape {
         self.code = code
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case accessToken = "AccessToken"
         case attributeName = "AttributeName"
         case code = "Code"
@@ -2037,7 +2037,7 @@ public struct WebAuthnConfigurationType: ModelShape {
         self.factorConfiguration = factorConfiguration
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case relyingPartyId = "RelyingPartyId"
         case userVerification = "UserVerification"
         case factorConfiguration = "FactorConfiguration"
@@ -2074,7 +2074,7 @@ public struct WebAuthnCredentialDescription: ModelShape {
         self.createdAt = createdAt
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case credentialId = "CredentialId"
         case friendlyCredentialName = "FriendlyCredentialName"
         case relyingPartyId = "RelyingPartyId"
@@ -2098,7 +2098,7 @@ public struct WebAuthnMfaSettingsType: ModelShape {
         self.enabled = enabled
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, ModelMemberKey {
         case enabled = "Enabled"
     }
 
