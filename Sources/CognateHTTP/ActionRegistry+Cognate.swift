@@ -12,6 +12,7 @@ extension ActionRegistry {
         r.register("ListUserPools", Cognate.listUserPools)
         r.register("AddCustomAttributes", Cognate.addCustomAttributes)
         r.register("GetUserPoolMfaConfig", Cognate.getUserPoolMfaConfig)
+        r.register("SetUserPoolMfaConfig", Cognate.setUserPoolMfaConfig)
         // App clients
         r.register("CreateUserPoolClient", Cognate.createUserPoolClient)
         r.register("DescribeUserPoolClient", Cognate.describeUserPoolClient)
@@ -69,6 +70,14 @@ extension ActionRegistry {
         r.register("ListResourceServers", Cognate.listResourceServers)
         r.register("SetUICustomization", Cognate.setUICustomization)
         r.register("GetUICustomization", Cognate.getUICustomization)
+        // Second factors
+        r.register("AssociateSoftwareToken", Cognate.associateSoftwareToken)
+        r.register("VerifySoftwareToken", Cognate.verifySoftwareToken)
+        r.register("AdminDeleteSoftwareToken", Cognate.adminDeleteSoftwareToken)
+        r.register("SetUserMFAPreference", Cognate.setUserMFAPreference)
+        r.register("AdminSetUserMFAPreference", Cognate.adminSetUserMFAPreference)
+        r.register("SetUserSettings", Cognate.setUserSettings)
+        r.register("AdminSetUserSettings", Cognate.adminSetUserSettings)
         // Sign-in
         r.register("InitiateAuth", Cognate.initiateAuth)
         r.register("AdminInitiateAuth", Cognate.adminInitiateAuth)

@@ -507,6 +507,10 @@ extension SQLStore: SettingsStore, OnceStore {
         return try await db.write { tx in try Self.spend(OnceMarker(id: id, expiresAt: expiresAt), purgeBefore: purge, tx) }
     }
 
+    public func isConsumed(id: [UInt8]) async throws -> Bool {
+        try db.read { tx in try !tx.query("SELECT 1 FROM once_markers WHERE id = ?", [.blob(id)]).isEmpty }
+    }
+
     /// Markers are random per challenge and never asked for again once expired, so when they go
     /// is not observable: the purge runs at most once a minute, not on every sign-in. The bound
     /// to purge below when one is due, else nil.

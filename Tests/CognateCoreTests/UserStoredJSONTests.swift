@@ -15,6 +15,11 @@ import Testing
             index(User(poolId: "us-east-1_abc", username: "bob", sub: "x", attributes: [:], status: .forceChangePassword, enabled: false,
                        createdAt: 0, modifiedAt: -1.5, password: PasswordRecord(salt: [], sealedVerifier: [9], setAt: 3, expiresAt: nil))),
             User(poolId: "p", username: "carol", sub: "s", attributes: ["a": ""], status: .unconfirmed, enabled: true, createdAt: 1e-7, modifiedAt: 1e20, password: nil),
+            User(poolId: "p", username: "dave", sub: "s", attributes: [:], status: .confirmed, enabled: true, createdAt: 1, modifiedAt: 2, password: nil,
+                 mfa: UserMFA(totp: TOTPFactor(sealedSecret: [7, 8, 9], verified: true, friendlyName: "phone \"1\"", lastStep: 59_000_000),
+                              enabled: [.sms, .softwareToken], preferred: .softwareToken, legacySMS: true)),
+            User(poolId: "p", username: "erin", sub: "s", attributes: [:], status: .confirmed, enabled: true, createdAt: 1, modifiedAt: 2, password: nil,
+                 mfa: UserMFA(totp: TOTPFactor(sealedSecret: [1]))),
         ]
     }
 
@@ -61,7 +66,10 @@ import Testing
     /// Adding a stored property to these types means teaching `fromStoredJSON` about it.
     @Test func knowsEveryStoredProperty() throws {
         let user = Self.users()[0]
-        #expect(Mirror(reflecting: user).children.map(\.label) == ["poolId", "username", "sub", "attributes", "status", "enabled", "createdAt", "modifiedAt", "password", "index"])
+        #expect(Mirror(reflecting: user).children.map(\.label) == ["poolId", "username", "sub", "attributes", "status", "enabled", "createdAt", "modifiedAt", "password", "index", "mfa"])
+        let mfa = try #require(Self.users()[3].mfa)
+        #expect(Mirror(reflecting: mfa).children.map(\.label) == ["totp", "enabled", "preferred", "legacySMS"])
+        #expect(Mirror(reflecting: mfa.totp!).children.map(\.label) == ["_sealedSecret", "verified", "friendlyName", "lastStep"])
         #expect(Mirror(reflecting: user.password!).children.map(\.label) == ["_salt", "_sealedVerifier", "setAt", "expiresAt"])
         #expect(Mirror(reflecting: user.index).children.map(\.label) == ["usernameKey", "aliasKeys", "searchKeys"])
         #expect(Mirror(reflecting: user.index.searchKeys[0]).children.map(\.label) == ["attribute", "value"])

@@ -107,7 +107,7 @@ import Testing
             #expect(!e.description.contains("login.mustache"))
         }
         // With every template present, the folder's are the ones served.
-        for name in ["signup", "confirm", "forgot-password", "reset-password", "new-password", "message", "error"] {
+        for name in ["signup", "confirm", "forgot-password", "reset-password", "new-password", "message", "error", "mfa-code", "mfa-select", "mfa-setup"] {
             try "{{heading}}".write(toFile: dir + "/\(name).mustache", atomically: true, encoding: .utf8)
         }
         try await TestServer.make(uiTemplates: dir).run { c in

@@ -535,7 +535,9 @@ extension StoreConformance {
     func consumeOnce(_ backend: Backend) async throws {
         try await backend.run { store async throws in
             let far = 4_102_444_800.0  // 2100
+            #expect(try await store.isConsumed(id: [1, 2, 3]) == false)
             #expect(try await store.consumeOnce(id: [1, 2, 3], expiresAt: far) == true)
+            #expect(try await store.isConsumed(id: [1, 2, 3]) == true)
             #expect(try await store.consumeOnce(id: [1, 2, 3], expiresAt: far) == false)
             #expect(try await store.consumeOnce(id: [1, 2, 3], expiresAt: far + 10) == false)
             #expect(try await store.consumeOnce(id: [1, 2, 4], expiresAt: far) == true)

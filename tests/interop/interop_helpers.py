@@ -371,7 +371,7 @@ class Outbox:
 
     KINDS = {
         "SignUp", "ResendCode", "ForgotPassword", "AdminCreateUser", "VerifyUserAttribute",
-        "UpdateUserAttribute", "AdminResetUserPassword",
+        "UpdateUserAttribute", "AdminResetUserPassword", "Authentication",
     }
 
     def __init__(self, endpoint: str):

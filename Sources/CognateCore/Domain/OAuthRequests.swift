@@ -110,6 +110,37 @@ public enum HostedSignIn: Sendable {
     case signedIn(User)
     /// FORCE_CHANGE_PASSWORD: the new-password page, with the sealed challenge and the attributes it must ask for.
     case newPasswordRequired(session: String, username: String, requiredAttributes: [String])
+    /// A second factor (or setting one up) before the session: the MFA pages.
+    case challenge(HostedChallenge)
+}
+
+/// An MFA challenge as the hosted pages show it (the API's challenge name, Session and parameters).
+public struct HostedChallenge: Sendable, Equatable {
+    public var name: String
+    public var session: String
+    public var username: String
+    public var parameters: [String: String]
+
+    public init(name: String, session: String, username: String, parameters: [String: String]) {
+        self.name = name
+        self.session = session
+        self.username = username
+        self.parameters = parameters
+    }
+}
+
+/// A software token being set up on the MFA_SETUP page: the secret for the authenticator app.
+public struct HostedTokenSetup: Sendable {
+    public var secret: String
+    public var session: String
+    /// `otpauth://totp/ISSUER:ACCOUNT?secret=…&issuer=ISSUER`, as authenticator apps read it.
+    public var uri: String
+
+    public init(secret: String, session: String, uri: String) {
+        self.secret = secret
+        self.session = session
+        self.uri = uri
+    }
 }
 
 /// The outcome of the hosted sign-up form.

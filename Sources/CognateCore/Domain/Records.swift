@@ -25,6 +25,8 @@ public struct CodePurpose: RawRepresentable, Codable, Sendable, Hashable {
     public init(rawValue: String) { self.rawValue = rawValue }
     public static let signUp = CodePurpose(rawValue: "signUp")
     public static let forgotPassword = CodePurpose(rawValue: "forgotPassword")
+    /// An SMS_MFA or EMAIL_OTP code; it lives in its challenge's sealed session, not the store.
+    public static let signInCode = CodePurpose(rawValue: "signIn")
     public static func verifyAttribute(_ name: String) -> CodePurpose { CodePurpose(rawValue: "verify:" + name) }
     /// The attribute a verification code is for; nil for the other purposes.
     public var verifiedAttribute: String? { rawValue.hasPrefix("verify:") ? String(rawValue.dropFirst("verify:".count)) : nil }

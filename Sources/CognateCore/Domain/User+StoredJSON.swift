@@ -13,6 +13,7 @@ extension User {
             var poolId: String?, username: String?, sub: String?, statusText: String?
             var attributes: [String: String]?, enabled: Bool?, createdAt: Double?, modifiedAt: Double?
             var password: PasswordRecord?, index: UserIndex?, seenPassword = false
+            var mfa: UserMFA?, seenMFA = false
             let ok = r.objectMembers { r, key in
                 switch key {
                 case "poolId" where poolId == nil: poolId = r.readString(); return poolId != nil
@@ -39,6 +40,11 @@ extension User {
                 case "index" where index == nil:
                     index = UserIndex.read(&r)
                     return index != nil
+                case "mfa" where !seenMFA:
+                    seenMFA = true
+                    if r.readNull() { return true }
+                    mfa = UserMFA.read(&r)
+                    return mfa != nil
                 default:
                     return false
                 }
@@ -47,7 +53,7 @@ extension User {
                   let status = UserStatus(rawValue: statusText), let enabled, let createdAt, let modifiedAt, let index
             else { return nil }
             return User(poolId: poolId, username: username, sub: sub, attributes: attributes, status: status, enabled: enabled,
-                        createdAt: createdAt, modifiedAt: modifiedAt, password: password, index: index)
+                        createdAt: createdAt, modifiedAt: modifiedAt, password: password, index: index, mfa: mfa)
         }
     }
 }
@@ -70,6 +76,65 @@ extension PasswordRecord {
         }
         guard ok, let salt, let sealed, let setAt else { return nil }
         return PasswordRecord(salt: salt, sealedVerifier: sealed, setAt: setAt, expiresAt: expiresAt)
+    }
+}
+
+extension UserMFA {
+    static func read(_ r: inout JSONReader) -> UserMFA? {
+        var mfa = UserMFA()
+        var seen: Set<String> = []
+        let ok = r.objectMembers { r, key in
+            guard seen.insert(key).inserted else { return false }
+            switch key {
+            case "totp":
+                if r.readNull() { return true }
+                mfa.totp = TOTPFactor.read(&r)
+                return mfa.totp != nil
+            case "enabled":
+                return r.arrayElements { r in
+                    guard let name = r.readString(), let factor = MFAFactor(rawValue: name) else { return false }
+                    mfa.enabled.append(factor)
+                    return true
+                }
+            case "preferred":
+                if r.readNull() { return true }
+                guard let name = r.readString(), let factor = MFAFactor(rawValue: name) else { return false }
+                mfa.preferred = factor
+                return true
+            case "legacySMS":
+                guard let b = r.readBool() else { return false }
+                mfa.legacySMS = b
+                return true
+            default: return false
+            }
+        }
+        guard ok, seen.isSuperset(of: ["enabled", "legacySMS"]) else { return nil }
+        return mfa
+    }
+}
+
+extension TOTPFactor {
+    static func read(_ r: inout JSONReader) -> TOTPFactor? {
+        var secret: [UInt8]?, verified: Bool?, name: String?, step: Int?
+        var seen: Set<String> = []
+        let ok = r.objectMembers { r, key in
+            guard seen.insert(key).inserted else { return false }
+            switch key {
+            case "sealedSecret": secret = r.readBase64(); return secret != nil
+            case "verified": verified = r.readBool(); return verified != nil
+            case "friendlyName":
+                if r.readNull() { return true }
+                name = r.readString(); return name != nil
+            case "lastStep":
+                if r.readNull() { return true }
+                guard let d = r.readDouble(), let i = Int(exactly: d) else { return false }
+                step = i
+                return true
+            default: return false
+            }
+        }
+        guard ok, let secret, let verified else { return nil }
+        return TOTPFactor(sealedSecret: secret, verified: verified, friendlyName: name, lastStep: step)
     }
 }
 

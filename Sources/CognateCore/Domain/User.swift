@@ -15,10 +15,12 @@ public struct User: Codable, Sendable, Equatable {
     public var password: PasswordRecord?
     /// Keys the store indexes this user by; recomputed by the core on every write.
     public var index: UserIndex
+    /// Second factors; nil for a user who never set one up.
+    public var mfa: UserMFA?
 
     public init(
         poolId: String, username: String, sub: String, attributes: [String: String], status: UserStatus,
-        enabled: Bool, createdAt: Double, modifiedAt: Double, password: PasswordRecord?, index: UserIndex = UserIndex()
+        enabled: Bool, createdAt: Double, modifiedAt: Double, password: PasswordRecord?, index: UserIndex = UserIndex(), mfa: UserMFA? = nil
     ) {
         self.poolId = poolId
         self.username = username
@@ -30,6 +32,7 @@ public struct User: Codable, Sendable, Equatable {
         self.modifiedAt = modifiedAt
         self.password = password
         self.index = index
+        self.mfa = mfa
     }
 
     public func attributeBool(_ name: String) -> Bool { attributes[name] == "true" }

@@ -5,10 +5,13 @@ import CognitoModel
 public struct UserPool: Codable, Sendable, Equatable {
     public var type: UserPoolType
     public var region: String
+    /// SetUserPoolMfaConfig's factors (PoolMFA.swift).
+    public var mfa: PoolMFASettings?
 
-    public init(type: UserPoolType, region: String) {
+    public init(type: UserPoolType, region: String, mfa: PoolMFASettings? = nil) {
         self.type = type
         self.region = region
+        self.mfa = mfa
     }
 
     public var id: String { type.id ?? "" }

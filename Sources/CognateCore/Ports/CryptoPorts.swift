@@ -106,3 +106,10 @@ public struct InlineCompute: ComputeExecutor {
     public init() {}
     public func run<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T { try work() }
 }
+
+/// RFC 4226 HOTP over HMAC-SHA-1, the engine of RFC 6238 TOTP (what authenticator apps and
+/// Cognito's software tokens compute).
+public protocol OneTimePasswords: Sendable {
+    /// The `digits`-digit code of `secret` for `counter` (for TOTP, the 30-second time step).
+    func hotp(secret: [UInt8], counter: UInt64, digits: Int) -> String
+}

@@ -147,6 +147,8 @@ public protocol LockoutStore: Sendable {
 public protocol OnceStore: Sendable {
     /// True the first time `id` is presented; false after. Entries may be forgotten after `expiresAt`.
     func consumeOnce(id: [UInt8], expiresAt: Double) async throws -> Bool
+    /// Whether `id` was presented already (a read: nothing is spent).
+    func isConsumed(id: [UInt8]) async throws -> Bool
 }
 
 public protocol DomainStore: Sendable {

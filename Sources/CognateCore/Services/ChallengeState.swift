@@ -20,6 +20,13 @@ struct ChallengeState: Sendable {
     var customSession: [CustomChallengeResult]?
     var privateParameters: [String: String]?
     var challengeMetadata: String?
+    // MFA: the trigger source of the tokens at the end, the SMS or e-mail code's keyed hash
+    // (hex), and the factors SELECT_MFA_TYPE offered.
+    var tokenSource: String?
+    var codeHash: String?
+    var choices: [String]?
+    /// MFA_SETUP: VerifySoftwareToken verified the token set up in this sign-in.
+    var verified: Bool?
 }
 
 /// One entry of a CUSTOM_AUTH session, as DefineAuthChallenge sees it.
@@ -49,6 +56,16 @@ extension Cognate {
               state.kind == kind, state.clientId == client.id, state.poolId == client.poolId
         else { throw failure }
         guard state.expiresAt > now else { throw failure }
+        return state
+    }
+
+    /// Opens a sealed challenge of `kind` that arrives without a client id (the software-token
+    /// operations during MFA_SETUP); any failure reads as `failure`.
+    func open(_ text: String, kind: String, failure: CognitoError) throws -> ChallengeState {
+        guard let box = Base64.decode(text),
+              let plain = try? deps.sessions.open(box, aad: Self.sessionAAD),
+              let value = JSONValue.parse(plain), let state = ChallengeState(json: value), state.kind == kind, state.expiresAt > now
+        else { throw failure }
         return state
     }
 
@@ -88,6 +105,10 @@ extension ChallengeState {
         if let customSession { o["customSession"] = .array(customSession.map(\.json)) }
         if let privateParameters { o["privateParameters"] = .object(privateParameters.mapValues { .string($0) }) }
         if let challengeMetadata { o["challengeMetadata"] = .string(challengeMetadata) }
+        if let tokenSource { o["tokenSource"] = .string(tokenSource) }
+        if let codeHash { o["codeHash"] = .string(codeHash) }
+        if let choices { o["choices"] = .array(choices.map { .string($0) }) }
+        if let verified { o["verified"] = .bool(verified) }
         return .object(o)
     }
 
@@ -118,5 +139,9 @@ extension ChallengeState {
             privateParameters = params
         }
         challengeMetadata = o["challengeMetadata"]?.stringValue
+        tokenSource = o["tokenSource"]?.stringValue
+        codeHash = o["codeHash"]?.stringValue
+        if case .array(let items)? = o["choices"] { choices = items.compactMap(\.stringValue) }
+        if case .bool(let b)? = o["verified"] { verified = b }
     }
 }

@@ -77,9 +77,11 @@ extension Cognate {
     public func adminGetUser(_ input: AdminGetUserRequest, _ ctx: CallContext) async throws -> AdminGetUserResponse {
         let pool = try await requirePool(input.userPoolId)
         let user = try await requireUser(pool, input.username)
+        let mfa = Self.mfaReport(user)
         return AdminGetUserResponse(
             username: user.username, userAttributes: user.attributeList(), userCreateDate: user.createdAt,
-            userLastModifiedDate: user.modifiedAt, enabled: user.enabled, userStatus: user.status.rawValue
+            userLastModifiedDate: user.modifiedAt, enabled: user.enabled, userStatus: user.status.rawValue,
+            mfaOptions: mfa.options, preferredMfaSetting: mfa.preferred, userMFASettingList: mfa.list
         )
     }
 

@@ -145,9 +145,13 @@ extension Cognate {
         )
     }
 
-    /// After a correct password: a forced password change, or tokens.
+    /// After a correct password: a forced password change, a second factor, or tokens.
     func afterPassword(_ user: User, client: AppClient, pool: UserPool, clientMetadata: [String: String]?, answered: Spend? = nil) async throws -> AuthStep {
         if let challenge = try passwordChallenge(user, client: client, pool: pool) {
+            if let answered { try await spend(answered) }
+            return challenge
+        }
+        if let challenge = try await mfaStep(user, client: client, pool: pool, source: "TokenGeneration_Authentication", clientMetadata: clientMetadata) {
             if let answered { try await spend(answered) }
             return challenge
         }
@@ -169,12 +173,15 @@ extension Cognate {
         deps.digests.hmacSHA256(key: deps.codeHashKey, data: Array("srp-sim:\(pool.id):\(key(name, pool))".utf8))
     }
 
-    /// Whether a correct password leads to a challenge (`passwordChallenge`) rather than tokens.
-    func challengesAfterPassword(_ user: User) -> Bool { user.status == .forceChangePassword }
+    /// Whether a correct password may lead to a challenge (a forced password change, a second
+    /// factor) rather than tokens.
+    func challengesAfterPassword(_ user: User, _ pool: UserPool) -> Bool {
+        user.status == .forceChangePassword || mfaMayFollow(user, pool)
+    }
 
-    /// The challenge a user must answer after a correct password, if any.
+    /// The forced password change a user must make after a correct password, if one is due.
     func passwordChallenge(_ user: User, client: AppClient, pool: UserPool) throws -> AuthStep? {
-        if challengesAfterPassword(user) {
+        if user.status == .forceChangePassword {
             try checkTemporaryPassword(user)
             let state = ChallengeState(
                 kind: "NEW_PASSWORD_REQUIRED", poolId: pool.id, clientId: client.id, username: user.username,
@@ -225,6 +232,12 @@ extension Cognate {
             return try await srpAnswer(responses, client: client, pool: pool, clientMetadata: clientMetadata)
         case "CUSTOM_CHALLENGE":
             return try await customChallengeAnswer(responses, session: session, client: client, pool: pool, clientMetadata: clientMetadata)
+        case "SMS_MFA", "EMAIL_OTP", "SOFTWARE_TOKEN_MFA":
+            return try await answerMFA(MFAFactor(rawValue: challenge)!, responses, session: session, client: client, pool: pool, clientMetadata: clientMetadata)
+        case "SELECT_MFA_TYPE":
+            return try await answerSelectMFA(responses, session: session, client: client, pool: pool, clientMetadata: clientMetadata)
+        case "MFA_SETUP":
+            return try await answerMFASetup(responses, session: session, client: client, pool: pool, clientMetadata: clientMetadata)
         default:
             throw CognitoError.invalidParameter("Unsupported challenge name \(challenge).")
         }
@@ -232,6 +245,10 @@ extension Cognate {
 
     func answerNewPassword(_ responses: [String: String], session: String?, client: AppClient, pool: UserPool, clientMetadata: [String: String]?) async throws -> AuthStep {
         let user = try await completeNewPassword(responses, session: session, client: client, pool: pool)
+        // Cognito asks for the second factor (or its set-up) right after the new password.
+        if let challenge = try await mfaStep(user, client: client, pool: pool, source: "TokenGeneration_NewPasswordChallenge", clientMetadata: clientMetadata) {
+            return challenge
+        }
         return try await completeSignIn(user, client: client, pool: pool, source: "TokenGeneration_NewPasswordChallenge", clientMetadata: clientMetadata)
     }
 

@@ -106,7 +106,15 @@ extension Cognate {
             && template?.defaultEmailOption == "CONFIRM_WITH_LINK" && clientId != nil
         var subject: String?
         var body: String
-        if target.medium == "SMS" {
+        if kind == "Authentication" {
+            // A sign-in's second factor: the pool's MFA texts (SmsAuthenticationMessage, EmailMfaConfiguration).
+            if target.medium == "SMS" {
+                body = pool.smsAuthenticationMessage
+            } else {
+                subject = pool.mfa?.email?.subject ?? "Your sign-in code"
+                body = pool.mfa?.email?.message ?? "Your sign-in code is {####}. "
+            }
+        } else if target.medium == "SMS" {
             body = template?.smsMessage ?? pool.type.smsVerificationMessage ?? "Your verification code is {####}. "
         } else if byLink {
             subject = template?.emailSubjectByLink ?? "Your verification link"

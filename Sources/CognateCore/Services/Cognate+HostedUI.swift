@@ -49,18 +49,74 @@ extension Cognate {
         if let step = try passwordChallenge(user, client: client, pool: pool), let session = step.session {
             return .newPasswordRequired(session: session, username: user.username, requiredAttributes: missingRequiredAttributes(user, pool: pool))
         }
-        try await postAuthentication(user, client: client, pool: pool, clientMetadata: nil)
-        return .signedIn(user)
+        return try await hostedSecondFactor(user, client: client, pool: pool)
     }
 
     /// The new-password page of a FORCE_CHANGE_PASSWORD user.
-    public func hostedNewPassword(session: String, username: String, newPassword: String, attributes: [String: String], client: AppClient, pool: UserPool) async throws -> User {
+    public func hostedNewPassword(session: String, username: String, newPassword: String, attributes: [String: String], client: AppClient, pool: UserPool) async throws -> HostedSignIn {
         var responses = ["USERNAME": username, "NEW_PASSWORD": newPassword]
         for (name, value) in attributes { responses["userAttributes." + name] = value }
         responses["SECRET_HASH"] = try hostedSecretHash(client, username)
         let user = try await completeNewPassword(responses, session: session, client: client, pool: pool)
+        return try await hostedSecondFactor(user, client: client, pool: pool)
+    }
+
+    // MARK: - Second factor
+
+    /// After the password: the MFA challenge the API would give, or signed in.
+    func hostedSecondFactor(_ user: User, client: AppClient, pool: UserPool) async throws -> HostedSignIn {
+        if let step = try await mfaStep(user, client: client, pool: pool, source: "TokenGeneration_HostedAuth", clientMetadata: nil) {
+            return .challenge(Self.hosted(step, username: user.username))
+        }
         try await postAuthentication(user, client: client, pool: pool, clientMetadata: nil)
-        return user
+        return .signedIn(user)
+    }
+
+    static func hosted(_ step: AuthStep, username: String) -> HostedChallenge {
+        HostedChallenge(name: step.challengeName ?? "", session: step.session ?? "", username: username, parameters: step.challengeParameters ?? [:])
+    }
+
+    /// The MFA pages' answers: a code (SMS_MFA, EMAIL_OTP, SOFTWARE_TOKEN_MFA, or the first code of
+    /// the token being set up for MFA_SETUP), or the factor chosen (SELECT_MFA_TYPE). The same checks
+    /// as RespondToAuthChallenge, with the client's SECRET_HASH supplied by the hosted UI.
+    public func hostedAnswerChallenge(_ challenge: HostedChallenge, answer: String, client: AppClient, pool: UserPool) async throws -> HostedSignIn {
+        var responses = ["USERNAME": challenge.username]
+        responses["SECRET_HASH"] = try hostedSecretHash(client, challenge.username)
+        let state: ChallengeState, user: User
+        switch challenge.name {
+        case "SELECT_MFA_TYPE":
+            responses["ANSWER"] = answer
+            let step = try await answerSelectMFA(responses, session: challenge.session, client: client, pool: pool, clientMetadata: nil)
+            return .challenge(Self.hosted(step, username: challenge.username))
+        case "MFA_SETUP":
+            let verified = try await verifySoftwareToken(
+                VerifySoftwareTokenRequest(session: challenge.session, userCode: answer, friendlyDeviceName: nil), CallContext(region: pool.region, requestId: "")
+            )
+            (state, user) = try await checkMFASetup(responses, session: verified.session, client: client, pool: pool)
+        default:
+            guard let factor = MFAFactor(rawValue: challenge.name) else { throw CognitoError.sessionExpired }
+            responses[Self.codeResponseKeys[factor]!] = answer
+            (state, user) = try await checkMFAAnswer(factor, responses, session: challenge.session, client: client, pool: pool)
+        }
+        try await spend(state, failure: Self.sessionUsed)
+        try await postAuthentication(user, client: client, pool: pool, clientMetadata: nil)
+        return .signedIn(user)
+    }
+
+    /// The MFA_SETUP page: a new software token for the signing-in user, and the URI its QR code shows.
+    public func hostedSetUpSoftwareToken(_ challenge: HostedChallenge, pool: UserPool) async throws -> HostedTokenSetup {
+        let r = try await associateSoftwareToken(AssociateSoftwareTokenRequest(session: challenge.session), CallContext(region: pool.region, requestId: ""))
+        guard let secret = r.secretCode, let session = r.session else { throw CognitoError.sessionExpired }
+        return HostedTokenSetup(secret: secret, session: session, uri: try await hostedTokenURI(secret: secret, username: challenge.username, pool: pool))
+    }
+
+    /// `otpauth://totp/POOL:ACCOUNT?secret=…&issuer=POOL` (Key Uri Format): the account is the
+    /// user's e-mail address when there is one, else the username.
+    public func hostedTokenURI(secret: String, username: String, pool: UserPool) async throws -> String {
+        let user = try await store.user(poolId: pool.id, usernameKey: key(username, pool))
+        let account = user?.attributes["email"] ?? username
+        func q(_ s: String) -> String { s.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? s }
+        return "otpauth://totp/\(q(pool.name)):\(q(account))?secret=\(q(secret))&issuer=\(q(pool.name))"
     }
 
     // MARK: - Sign-up

@@ -41,6 +41,12 @@ extension Cognate {
             try await signInFailed(user)
             throw CognitoError.incorrectCredentials
         }
-        try await signInSucceeded(user, failures: failures)
+        try await passwordSucceeded(user, pool: pool, failures: failures)
+    }
+
+    /// A right password starts the count again, unless a second factor follows: then only its
+    /// right code does, so signing in again does not buy more guesses at the code.
+    func passwordSucceeded(_ user: User, pool: UserPool, failures: SignInFailures?) async throws {
+        if !mfaMayFollow(user, pool) { try await signInSucceeded(user, failures: failures) }
     }
 }

@@ -21,6 +21,7 @@ extension Cognate {
         type.userPoolTier = input.userPoolTier ?? "ESSENTIALS"
         Self.apply(mutable: MutablePoolSettings(input), to: &type)
         let pool = UserPool(type: type, region: ctx.region)
+        try Self.checkMFAMode(pool)
 
         var keys: [StoredSigningKey] = []
         for purpose in [KeyPurpose.idToken, .accessToken] {
@@ -50,6 +51,7 @@ extension Cognate {
                 if let name = input.poolName { pool.type.name = name }
                 if let tags = input.userPoolTags { pool.type.userPoolTags = tags }
                 if let tier = input.userPoolTier { pool.type.userPoolTier = tier }
+                try Self.checkMFAMode(pool)
                 pool.type.lastModifiedDate = t
             }
         }
@@ -104,11 +106,6 @@ extension Cognate {
             }
         }
         return AddCustomAttributesResponse()
-    }
-
-    public func getUserPoolMfaConfig(_ input: GetUserPoolMfaConfigRequest, _ ctx: CallContext) async throws -> GetUserPoolMfaConfigResponse {
-        let pool = try await requirePool(input.userPoolId)
-        return GetUserPoolMfaConfigResponse(mfaConfiguration: pool.type.mfaConfiguration ?? "OFF")
     }
 
     // MARK: - Helpers

@@ -123,7 +123,7 @@ extension Cognate {
             try await signInFailed(user)
             throw CognitoError.incorrectCredentials
         }
-        try await signInSucceeded(user, failures: failures)
+        try await passwordSucceeded(user, pool: pool, failures: failures)
         let answered = Spend(marker: marker(state), failure: .incorrectCredentials)
         if let draft, let signed {
             let result = try await finishTokens(draft, try signed.get(), answered: answered)
@@ -134,6 +134,13 @@ extension Cognate {
             if !user.enabled { throw CognitoError.userDisabled }
             try checkTemporaryPassword(user)
             let session = (state.customSession ?? []) + [CustomChallengeResult(challengeName: "PASSWORD_VERIFIER", challengeResult: true)]
+            // Cognito puts the second factor after the password itself; DefineAuthChallenge then
+            // sees it in the session.
+            if let challenge = try await mfaStep(
+                user, client: client, pool: pool, source: "TokenGeneration_Authentication", custom: session, clientMetadata: clientMetadata
+            ) {
+                return challenge
+            }
             return try await defineNext(user, session: session, srpA: nil, client: client, pool: pool, clientMetadata: clientMetadata)
         }
         return try await afterPassword(user, client: client, pool: pool, clientMetadata: clientMetadata, answered: answered)
@@ -145,7 +152,7 @@ extension Cognate {
     private func directTokens(
         _ user: User, state: ChallengeState, client: AppClient, pool: UserPool, clientMetadata: [String: String]?
     ) async throws -> TokenDraft? {
-        guard user.enabled, state.customSession == nil, !challengesAfterPassword(user), !triggersBeforeTokens(pool) else { return nil }
+        guard user.enabled, state.customSession == nil, !challengesAfterPassword(user, pool), !triggersBeforeTokens(pool) else { return nil }
         return try await draftTokens(
             user: user, pool: pool, client: client, authTime: now, source: "TokenGeneration_Authentication", clientMetadata: clientMetadata
         )

@@ -4,7 +4,10 @@ import CognitoModel
 extension Cognate {
     public func getUser(_ input: GetUserRequest, _ ctx: CallContext) async throws -> GetUserResponse {
         let (user, _, _) = try await authenticate(input.accessToken)
-        return GetUserResponse(username: user.username, userAttributes: user.attributeList())
+        let mfa = Self.mfaReport(user)
+        return GetUserResponse(
+            username: user.username, userAttributes: user.attributeList(), mfaOptions: mfa.options, preferredMfaSetting: mfa.preferred, userMFASettingList: mfa.list
+        )
     }
 
     public func updateUserAttributes(_ input: UpdateUserAttributesRequest, _ ctx: CallContext) async throws -> UpdateUserAttributesResponse {

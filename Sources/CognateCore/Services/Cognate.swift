@@ -35,6 +35,8 @@ public struct Dependencies: Sendable {
     public var codeHashKey: [UInt8]
     public var signing: any TokenSigning
     public var srp: any SRPEngine
+    /// TOTP codes (software-token MFA).
+    public var otp: any OneTimePasswords
     public var delivery: any MessageDelivery
     /// Carries trigger events to the pool's functions (webhooks).
     public var triggers: any Triggers
@@ -45,7 +47,7 @@ public struct Dependencies: Sendable {
     public init(
         store: any CognateStorage, random: any RandomSource, time: any TimeSource, digests: any Digests,
         atRest: any SecretBox, sessions: any SecretBox, codeHashKey: [UInt8], signing: any TokenSigning,
-        srp: any SRPEngine, delivery: any MessageDelivery, compute: any ComputeExecutor = InlineCompute(), config: CoreConfig,
+        srp: any SRPEngine, otp: any OneTimePasswords, delivery: any MessageDelivery, compute: any ComputeExecutor = InlineCompute(), config: CoreConfig,
         triggers: any Triggers = NoTriggers()
     ) {
         self.store = store
@@ -57,6 +59,7 @@ public struct Dependencies: Sendable {
         self.codeHashKey = codeHashKey
         self.signing = signing
         self.srp = srp
+        self.otp = otp
         self.delivery = delivery
         self.triggers = triggers
         self.compute = compute

@@ -5,6 +5,7 @@ enum DefaultTemplates {
     static let all: [String: String] = [
         "layout": layout, "login": login, "signup": signup, "confirm": confirm, "forgot-password": forgotPassword,
         "reset-password": resetPassword, "new-password": newPassword, "message": message, "error": error,
+        "mfa-code": mfaCode, "mfa-select": mfaSelect, "mfa-setup": mfaSetup,
     ]
 
     static let layout = """
@@ -157,6 +158,86 @@ enum DefaultTemplates {
     <span class="hint" id="password-hint">{{passwordHint}}</span>
     </div>
     <button type="submit" name="reset" class="submitButton-customizable">Change password</button>
+    </form>
+    <nav class="links" aria-label="Account">
+    <p><a href="{{loginURL}}">Back to sign in</a></p>
+    </nav>
+    {{/body}}
+    {{/layout}}
+    """
+
+    static let mfaCode = """
+    {{<layout}}
+    {{$title}}{{heading}}{{/title}}
+    {{$body}}
+    <h1>{{heading}}</h1>
+    \(alerts)
+    <p id="code-text">{{text}}</p>
+    <form method="post" action="{{action}}" novalidate>
+    <input type="hidden" name="_csrf" value="{{csrf}}">
+    <input type="hidden" name="challenge" value="{{challenge}}">
+    <input type="hidden" name="session" value="{{session}}">
+    <input type="hidden" name="username" value="{{username}}">
+    <div class="field">
+    <label for="code">Code</label>
+    <input class="inputField-customizable" id="code" name="code" type="text" inputmode="numeric" pattern="[0-9]*" maxlength="{{codeLength}}" autocomplete="one-time-code" required autofocus aria-describedby="code-text{{#error}} form-error{{/error}}">
+    </div>
+    <button type="submit" name="verify" class="submitButton-customizable">Sign in</button>
+    </form>
+    <nav class="links" aria-label="Account">
+    <p><a href="{{loginURL}}">Back to sign in</a></p>
+    </nav>
+    {{/body}}
+    {{/layout}}
+    """
+
+    static let mfaSelect = """
+    {{<layout}}
+    {{$title}}Choose how to verify{{/title}}
+    {{$body}}
+    <h1>Choose how to verify it is you</h1>
+    \(alerts)
+    <form method="post" action="{{action}}" novalidate>
+    <input type="hidden" name="_csrf" value="{{csrf}}">
+    <input type="hidden" name="challenge" value="SELECT_MFA_TYPE">
+    <input type="hidden" name="choices" value="{{choices}}">
+    <input type="hidden" name="session" value="{{session}}">
+    <input type="hidden" name="username" value="{{username}}">
+    <fieldset class="field">
+    <legend>Send or ask for a code by</legend>
+    {{#options}}
+    <p class="choice"><input type="radio" id="mfa-{{value}}" name="answer" value="{{value}}"{{#checked}} checked{{/checked}}> <label for="mfa-{{value}}">{{label}}</label></p>
+    {{/options}}
+    </fieldset>
+    <button type="submit" name="select" class="submitButton-customizable">Continue</button>
+    </form>
+    <nav class="links" aria-label="Account">
+    <p><a href="{{loginURL}}">Back to sign in</a></p>
+    </nav>
+    {{/body}}
+    {{/layout}}
+    """
+
+    static let mfaSetup = """
+    {{<layout}}
+    {{$title}}Set up an authenticator app{{/title}}
+    {{$body}}
+    <h1>Set up an authenticator app</h1>
+    \(alerts)
+    <p>This account needs a second step at sign-in. Scan the code with an authenticator app, or enter the key by hand, then type the six-digit code the app shows.</p>
+    <figure class="qr">{{{qrSVG}}}<figcaption>Key: <code id="secret">{{secretGroups}}</code></figcaption></figure>
+    <p class="hint"><a href="{{uri}}">Open in an authenticator app on this device</a></p>
+    <form method="post" action="{{action}}" novalidate>
+    <input type="hidden" name="_csrf" value="{{csrf}}">
+    <input type="hidden" name="challenge" value="MFA_SETUP">
+    <input type="hidden" name="session" value="{{session}}">
+    <input type="hidden" name="username" value="{{username}}">
+    <input type="hidden" name="secret" value="{{secret}}">
+    <div class="field">
+    <label for="code">Code from the app</label>
+    <input class="inputField-customizable" id="code" name="code" type="text" inputmode="numeric" pattern="[0-9]*" maxlength="6" autocomplete="one-time-code" required autofocus{{#error}} aria-describedby="form-error"{{/error}}>
+    </div>
+    <button type="submit" name="verify" class="submitButton-customizable">Verify and sign in</button>
     </form>
     <nav class="links" aria-label="Account">
     <p><a href="{{loginURL}}">Back to sign in</a></p>

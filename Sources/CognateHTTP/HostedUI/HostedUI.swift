@@ -43,6 +43,7 @@ struct HostedUI: Sendable {
         router.get("/login") { r, c in await self.run(r, c, self.loginPage) }
         router.post("/login") { r, c in await self.run(r, c, self.login) }
         router.post("/changePassword") { r, c in await self.run(r, c, self.changePassword) }
+        router.post("/mfa") { r, c in await self.run(r, c, self.secondFactor) }
         router.get("/signup") { r, c in await self.run(r, c, self.signUpPage) }
         router.post("/signup") { r, c in await self.run(r, c, self.signUp) }
         router.get("/confirmUser") { r, c in await self.run(r, c, self.confirmPage) }
@@ -258,16 +259,7 @@ struct HostedUI: Sendable {
         try await requireCSRF(v, flow: flow)
         let username = v.field("username"), password = v.form["password"] ?? ""
         do {
-            switch try await cognate.hostedSignIn(username: username, password: password, client: flow.client, pool: flow.pool) {
-            case .signedIn(let user):
-                return try await signedIn(user, flow, &v)
-            case .newPasswordRequired(let session, let name, let required):
-                let page = NewPasswordPage(
-                    brand: await brand(flow.pool, flow.client), action: flow.url("/changePassword"), csrf: csrfToken(&v), session: session,
-                    username: name, required: required.joined(separator: ","), fields: newPasswordFields(flow.pool, required: required, values: [:])
-                )
-                return respond(page, v)
-            }
+            return try await outcome(try await cognate.hostedSignIn(username: username, password: password, client: flow.client, pool: flow.pool), flow, &v)
         } catch let e as CognitoError where e.code == .userNotConfirmed {
             let delivery = try? await cognate.hostedResendCode(username: username, client: flow.client, v.ctx)
             return respond(await confirmForm(
@@ -292,10 +284,10 @@ struct HostedUI: Sendable {
         do {
             let password = v.form["password"] ?? ""
             guard password == (v.form["confirm_password"] ?? "") else { throw CognitoError.invalidParameter("The passwords do not match.") }
-            let user = try await cognate.hostedNewPassword(
+            let next = try await cognate.hostedNewPassword(
                 session: session, username: username, newPassword: password, attributes: attributes, client: flow.client, pool: flow.pool
             )
-            return try await signedIn(user, flow, &v)
+            return try await outcome(next, flow, &v)
         } catch let e as CognitoError where e == .sessionExpired {
             return respond(await loginForm(flow, &v, error: "Your session has expired. Please sign in again."), status: .badRequest, v)
         } catch let e as CognitoError {
@@ -305,6 +297,98 @@ struct HostedUI: Sendable {
                 error: e.message
             )
             return respond(page, status: .badRequest, v)
+        }
+    }
+
+    /// Where a sign-in step leads: back to the app, the new-password page, or an MFA page.
+    func outcome(_ result: HostedSignIn, _ flow: Flow, _ v: inout Visit) async throws -> Response {
+        switch result {
+        case .signedIn(let user):
+            return try await signedIn(user, flow, &v)
+        case .newPasswordRequired(let session, let name, let required):
+            let page = NewPasswordPage(
+                brand: await brand(flow.pool, flow.client), action: flow.url("/changePassword"), csrf: csrfToken(&v), session: session,
+                username: name, required: required.joined(separator: ","), fields: newPasswordFields(flow.pool, required: required, values: [:])
+            )
+            return respond(page, v)
+        case .challenge(let challenge):
+            return try await challengePage(challenge, flow, &v)
+        }
+    }
+
+    // MARK: - Second factor
+
+    func challengePage(_ c: HostedChallenge, _ flow: Flow, _ v: inout Visit, error: String? = nil, setup: HostedTokenSetup? = nil) async throws -> Response {
+        let brand = await brand(flow.pool, flow.client), csrf = csrfToken(&v), action = flow.url("/mfa"), login = flow.url("/login")
+        switch c.name {
+        case "SELECT_MFA_TYPE":
+            let names: [String: String] = ["SMS_MFA": "Text message (SMS)", "SOFTWARE_TOKEN_MFA": "Authenticator app", "EMAIL_OTP": "Email"]
+            let choices = (try? JSONDecoder().decode([String].self, from: Data((c.parameters["MFAS_CAN_CHOOSE"] ?? "[]").utf8))) ?? []
+            let options = choices.enumerated().map { MFASelectPage.Option(value: $1, label: names[$1] ?? $1, checked: $0 == 0) }
+            return respond(MFASelectPage(brand: brand, action: action, csrf: csrf, session: c.session, username: c.username,
+                                         choices: c.parameters["MFAS_CAN_CHOOSE"] ?? "[]", options: options, error: error, loginURL: login),
+                           status: error == nil ? .ok : .badRequest, v)
+        case "MFA_SETUP":
+            let s: HostedTokenSetup
+            if let setup { s = setup } else { s = try await cognate.hostedSetUpSoftwareToken(c, pool: flow.pool) }
+            let groups = stride(from: 0, to: s.secret.count, by: 4).map { i in
+                String(s.secret.dropFirst(i).prefix(4))
+            }.joined(separator: " ")
+            let svg = (try? QRCode(s.uri).svg(label: "QR code of the authenticator key")) ?? ""
+            let page = MFASetupPage(
+                brand: brand, action: action, csrf: csrf, session: s.session, username: c.username, secret: s.secret, secretGroups: groups,
+                uri: s.uri, qrSVG: svg, error: error, loginURL: login
+            )
+            return respond(page, status: error == nil ? .ok : .badRequest, v)
+        default:
+            let (heading, text, length): (String, String, Int)
+            switch c.name {
+            case "SOFTWARE_TOKEN_MFA":
+                let app = c.parameters["FRIENDLY_DEVICE_NAME"].map { " (\($0))" } ?? ""
+                (heading, text, length) = ("Enter your code", "Enter the six-digit code your authenticator app\(app) shows.", 6)
+            case "EMAIL_OTP":
+                (heading, text, length) = ("Check your email", "We sent a code to \(c.parameters["CODE_DELIVERY_DESTINATION"] ?? "your email address").", 8)
+            default:
+                (heading, text, length) = ("Check your phone", "We sent a code by text message to \(c.parameters["CODE_DELIVERY_DESTINATION"] ?? "your phone").", 6)
+            }
+            let page = MFACodePage(
+                brand: brand, action: action, csrf: csrf, challenge: c.name, session: c.session, username: c.username,
+                heading: heading, text: text, codeLength: length, error: error, loginURL: login
+            )
+            return respond(page, status: error == nil ? .ok : .badRequest, v)
+        }
+    }
+
+    /// The MFA pages' form: a code, a choice of factor, or the first code of a new software token.
+    func secondFactor(_ v: inout Visit) async throws -> Response {
+        let flow = try await flow(v)
+        try await requireCSRF(v, flow: flow)
+        let challenge = HostedChallenge(name: v.field("challenge"), session: v.form["session"] ?? "", username: v.field("username"), parameters: [:])
+        let answer = challenge.name == "SELECT_MFA_TYPE" ? v.field("answer") : v.field("code")
+        do {
+            return try await outcome(try await cognate.hostedAnswerChallenge(challenge, answer: answer, client: flow.client, pool: flow.pool), flow, &v)
+        } catch let e as CognitoError where e.code == .notAuthorized && e != .passwordAttemptsExceeded {
+            return respond(await loginForm(flow, &v, error: "Your session has expired. Please sign in again."), status: .badRequest, v)
+        } catch let e as CognitoError where [.codeMismatch, .expiredCode, .enableSoftwareTokenMFA, .invalidParameter].contains(e.code) {
+            // The same page again, with the same session (a wrong code does not spend it).
+            var shown = challenge
+            if challenge.name == "MFA_SETUP" {
+                let secret = v.field("secret")
+                let setup = HostedTokenSetup(secret: secret, session: challenge.session, uri: try await cognate.hostedTokenURI(secret: secret, username: challenge.username, pool: flow.pool))
+                return try await challengePage(shown, flow, &v, error: Self.mfaMessage(e), setup: setup)
+            }
+            if challenge.name == "SELECT_MFA_TYPE" { shown.parameters = ["MFAS_CAN_CHOOSE": v.form["choices"] ?? "[]"] }
+            return try await challengePage(shown, flow, &v, error: Self.mfaMessage(e))
+        } catch let e as CognitoError {
+            return respond(await loginForm(flow, &v, error: e.message), status: .badRequest, v)
+        }
+    }
+
+    static func mfaMessage(_ e: CognitoError) -> String {
+        switch e.code {
+        case .codeMismatch, .enableSoftwareTokenMFA: "That code is not right. Please try again."
+        case .expiredCode: "That code was used already. Wait for the next one and try again."
+        default: e.message
         }
     }
 

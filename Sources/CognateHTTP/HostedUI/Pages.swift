@@ -9,7 +9,7 @@ protocol HostedPage: Sendable {
 /// Every page type, for the start-up check that each has its template.
 let allPageTypes: [any HostedPage.Type] = [
     LoginPage.self, SignUpPage.self, ConfirmPage.self, ForgotPasswordPage.self, ResetPasswordPage.self,
-    NewPasswordPage.self, MessagePage.self, ErrorPage.self,
+    NewPasswordPage.self, MessagePage.self, ErrorPage.self, MFACodePage.self, MFASelectPage.self, MFASetupPage.self,
 ]
 
 /// The pool's name and the branding of the pool or client.
@@ -130,4 +130,60 @@ struct ErrorPage: HostedPage {
     var code: String?
     var linkURL: String?
     var linkText: String?
+}
+
+/// The code of a second factor: SMS_MFA, EMAIL_OTP or SOFTWARE_TOKEN_MFA.
+struct MFACodePage: HostedPage {
+    static let template = "mfa-code"
+    var brand: Brand
+    var action: String
+    var csrf: String
+    var challenge: String
+    var session: String
+    var username: String
+    var heading: String
+    var text: String
+    var codeLength: Int
+    var error: String?
+    var notice: String?
+    var loginURL: String
+}
+
+/// SELECT_MFA_TYPE: the factors the user may choose from.
+struct MFASelectPage: HostedPage {
+    static let template = "mfa-select"
+    var brand: Brand
+    var action: String
+    var csrf: String
+    var session: String
+    var username: String
+    /// MFAS_CAN_CHOOSE, carried by the form so a refusal can show the choice again.
+    var choices: String
+    var options: [Option]
+    var error: String?
+    var loginURL: String
+
+    struct Option: Sendable {
+        var value: String
+        var label: String
+        var checked: Bool
+    }
+}
+
+/// MFA_SETUP: a new software token's secret, as a QR code (inline SVG) and as text.
+struct MFASetupPage: HostedPage {
+    static let template = "mfa-setup"
+    var brand: Brand
+    var action: String
+    var csrf: String
+    var session: String
+    var username: String
+    var secret: String
+    /// The secret in groups of four, easier to type.
+    var secretGroups: String
+    var uri: String
+    /// Made here (QRCode), so it goes into the page unescaped.
+    var qrSVG: String
+    var error: String?
+    var loginURL: String
 }

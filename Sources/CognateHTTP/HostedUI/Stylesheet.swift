@@ -36,6 +36,14 @@ enum Stylesheet {
     .links { margin-top: 1.25rem; padding-top: 1rem; border-top: 1px solid var(--line); text-align: center; font-size: .9375rem; }
     .links p { margin: .25rem 0; }
     .code { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; letter-spacing: .2em; }
+    fieldset.field { border: 0; padding: 0; }
+    legend { font-weight: 600; font-size: .9375rem; margin-bottom: .375rem; }
+    .choice { display: flex; align-items: center; gap: .5rem; margin: 0 0 .5rem; }
+    .choice label { display: inline; margin: 0; font-weight: 400; }
+    .qr { margin: 0 0 1rem; text-align: center; }
+    .qr svg { width: 12rem; height: 12rem; }
+    .qr figcaption { font-size: .875rem; color: var(--muted); margin-top: .5rem; overflow-wrap: anywhere; }
+    .qr code { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; color: var(--text); }
     .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
     """
 }

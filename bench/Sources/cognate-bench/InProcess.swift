@@ -4,6 +4,7 @@ import CognateCrypto
 import CognateHTTP
 import Foundation
 import Logging
+import Synchronization
 
 /// The server's work below HTTP: the same dispatcher table the server uses (decode, validate,
 /// handler, encode) on a file-backed SQLite store, timed in-process with process CPU time. The
@@ -64,6 +65,80 @@ struct InProcessCommand: AsyncParsableCommand {
         if selected?.contains("USER_SRP_AUTH") ?? true {
             try await srpSignIns(iterations / 20, handlers: handlers, ctx: ctx, poolId: poolId, clientId: clientId)
         }
+        if selected?.contains("SOFTWARE_TOKEN_MFA") ?? true {
+            try await softwareTokenSignIns(iterations / 20, opened: opened, ctx: ctx)
+        }
+    }
+}
+
+/// A clock that moves one TOTP step (30 s) each time it is told to: a user's code is good once,
+/// so back-to-back MFA sign-ins of one user need a new step each.
+final class SteppingClock: TimeSource {
+    private let t = Mutex<Date>(Date())
+    func now() -> Date { t.withLock { $0 } }
+    func step() { t.withLock { $0 = $0.addingTimeInterval(30) } }
+}
+
+extension InProcessCommand {
+    /// USER_PASSWORD_AUTH followed by SOFTWARE_TOKEN_MFA, on a pool with MFA OPTIONAL and a user
+    /// with a verified software token, beside USER_PASSWORD_AUTH alone on the same server: what
+    /// the second factor adds. The client's TOTP code is computed outside the timed CPU.
+    func softwareTokenSignIns(_ n: Int, opened: Bootstrap.Opened, ctx: CallContext) async throws {
+        let clock = SteppingClock()
+        var deps = try opened.dependencies(delivery: NoDelivery())
+        deps.time = clock
+        let handlers = ActionRegistry.cognate.handlers(Cognate(deps))
+        func call(_ op: String, _ body: [String: Any]) async throws -> [String: Any] {
+            let out = try await handlers[op]!(try JSONSerialization.data(withJSONObject: body), ctx)
+            return try JSONSerialization.jsonObject(with: out) as? [String: Any] ?? [:]
+        }
+        let poolId = (try await call("CreateUserPool", ["PoolName": "inproc-mfa"])["UserPool"] as! [String: Any])["Id"] as! String
+        _ = try await call("SetUserPoolMfaConfig", ["UserPoolId": poolId, "MfaConfiguration": "OPTIONAL", "SoftwareTokenMfaConfiguration": ["Enabled": true]])
+        let clientId = (try await call("CreateUserPoolClient", [
+            "UserPoolId": poolId, "ClientName": "c", "ExplicitAuthFlows": ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+        ])["UserPoolClient"] as! [String: Any])["ClientId"] as! String
+        for name in ["plain", "mfa"] {
+            _ = try await call("AdminCreateUser", ["UserPoolId": poolId, "Username": name, "MessageAction": "SUPPRESS"])
+            _ = try await call("AdminSetUserPassword", ["UserPoolId": poolId, "Username": name, "Password": "Bench#Pass1", "Permanent": true])
+        }
+        let signIn = ["ClientId": clientId, "AuthFlow": "USER_PASSWORD_AUTH", "AuthParameters": ["USERNAME": "mfa", "PASSWORD": "Bench#Pass1"]] as [String: Any]
+        let access = ((try await call("InitiateAuth", signIn))["AuthenticationResult"] as! [String: Any])["AccessToken"] as! String
+        let secret = Base32.decode((try await call("AssociateSoftwareToken", ["AccessToken": access]))["SecretCode"] as! String)!
+        let otp = OpenSSLOneTimePasswords()
+        func code() -> String { otp.hotp(secret: secret, counter: UInt64(clock.now().timeIntervalSince1970 / 30), digits: 6) }
+        _ = try await call("VerifySoftwareToken", ["AccessToken": access, "UserCode": code()])
+
+        var clientNanos: UInt64 = 0
+        func once() async throws {
+            clock.step()
+            let challenge = try await call("InitiateAuth", signIn)
+            let clientStart = ProcStats.threadCPUNanos()
+            guard challenge["ChallengeName"] as? String == "SOFTWARE_TOKEN_MFA", let session = challenge["Session"] as? String else {
+                throw CheckFailure("no SOFTWARE_TOKEN_MFA challenge: \(challenge)")
+            }
+            let answer = try JSONSerialization.data(withJSONObject: [
+                "ClientId": clientId, "ChallengeName": "SOFTWARE_TOKEN_MFA", "Session": session,
+                "ChallengeResponses": ["USERNAME": "mfa", "SOFTWARE_TOKEN_MFA_CODE": code()],
+            ])
+            clientNanos += ProcStats.threadCPUNanos() - clientStart
+            let out = try JSONSerialization.jsonObject(with: try await handlers["RespondToAuthChallenge"]!(answer, ctx)) as? [String: Any] ?? [:]
+            guard out["AuthenticationResult"] != nil else { throw CheckFailure("SOFTWARE_TOKEN_MFA answer \(out)") }
+        }
+        func plain() async throws {
+            clock.step()
+            let out = try await call("InitiateAuth", ["ClientId": clientId, "AuthFlow": "USER_PASSWORD_AUTH", "AuthParameters": ["USERNAME": "plain", "PASSWORD": "Bench#Pass1"]])
+            guard out["AuthenticationResult"] != nil else { throw CheckFailure("password sign-in \(out)") }
+        }
+        for _ in 0..<max(2, n / 10) { try await once(); try await plain() }
+        var start = ProcStats.processCPUNanos()
+        for _ in 0..<n { try await plain() }
+        let password = Double(ProcStats.processCPUNanos() - start) / 1e9 / Double(n)
+        clientNanos = 0
+        start = ProcStats.processCPUNanos()
+        for _ in 0..<n { try await once() }
+        let mfa = Double(ProcStats.processCPUNanos() - start - clientNanos) / 1e9 / Double(n)
+        print(String(format: "%-28@ %9.1f µs", "USER_PASSWORD_AUTH (MFA pool)", password * 1e6))
+        print(String(format: "%-28@ %9.1f µs (both calls; %.2f× the password sign-in)", "+ SOFTWARE_TOKEN_MFA", mfa * 1e6, mfa / password))
     }
 }
 
