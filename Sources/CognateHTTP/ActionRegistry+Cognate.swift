@@ -78,6 +78,16 @@ extension ActionRegistry {
         r.register("AdminSetUserMFAPreference", Cognate.adminSetUserMFAPreference)
         r.register("SetUserSettings", Cognate.setUserSettings)
         r.register("AdminSetUserSettings", Cognate.adminSetUserSettings)
+        // Remembered devices
+        r.register("ConfirmDevice", Cognate.confirmDevice)
+        r.register("GetDevice", Cognate.getDevice)
+        r.register("ListDevices", Cognate.listDevices)
+        r.register("UpdateDeviceStatus", Cognate.updateDeviceStatus)
+        r.register("ForgetDevice", Cognate.forgetDevice)
+        r.register("AdminGetDevice", Cognate.adminGetDevice)
+        r.register("AdminListDevices", Cognate.adminListDevices)
+        r.register("AdminUpdateDeviceStatus", Cognate.adminUpdateDeviceStatus)
+        r.register("AdminForgetDevice", Cognate.adminForgetDevice)
         // Sign-in
         r.register("InitiateAuth", Cognate.initiateAuth)
         r.register("AdminInitiateAuth", Cognate.adminInitiateAuth)

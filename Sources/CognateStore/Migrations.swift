@@ -81,6 +81,11 @@ enum Migrations {
             pool_id TEXT NOT NULL, username TEXT NOT NULL, count INTEGER NOT NULL, last_at REAL NOT NULL,
             PRIMARY KEY (pool_id, username));
         """,
+        // 10: users' devices (device tracking), found by user.
+        """
+        CREATE TABLE devices(pool_id TEXT NOT NULL, username TEXT NOT NULL, device_key TEXT NOT NULL, data BLOB NOT NULL,
+            PRIMARY KEY (pool_id, username, device_key));
+        """,
     ]
 
     static func apply(_ db: SQLiteDatabase) throws {

@@ -99,7 +99,7 @@ extension SQLStore: PoolStore {
         try await db.write { tx in
             for table in [
                 "signing_keys", "clients", "users", "user_aliases", "user_search", "user_groups", "group_members", "codes", "refresh_tokens",
-                "domains", "resource_servers", "ui_customizations", "authorization_codes", "hosted_sessions", "sign_in_failures",
+                "domains", "resource_servers", "ui_customizations", "authorization_codes", "hosted_sessions", "sign_in_failures", "devices",
                 // Queued messages; one a node has claimed already may still go out.
                 "outbox",
             ] {
@@ -232,7 +232,7 @@ extension SQLStore: UserStore {
     public func deleteUser(poolId: String, username: String) async throws {
         try await db.write { tx in
             let p = SQLValue.text(poolId), u = SQLValue.text(username)
-            for table in ["user_aliases", "user_search", "codes", "refresh_tokens", "authorization_codes", "hosted_sessions", "sign_in_failures"] {
+            for table in ["user_aliases", "user_search", "codes", "refresh_tokens", "authorization_codes", "hosted_sessions", "sign_in_failures", "devices"] {
                 try tx.query("DELETE FROM \(table) WHERE pool_id = ? AND username = ?", [p, u])
             }
             try tx.query("DELETE FROM group_members WHERE pool_id = ? AND username = ?", [p, u])

@@ -11,6 +11,8 @@ import Testing
                            expiresAt: 1e20, revoked: true, scopes: [], hosted: nil),
         RefreshTokenRecord(originJti: "j2", tokenHash: [255], poolId: "p", clientId: "c", username: "u", authTime: 1e-7, issuedAt: 3,
                            expiresAt: 4, scopes: ["aws.cognito.signin.user.admin"], hosted: false),
+        RefreshTokenRecord(originJti: "j3", tokenHash: [1], poolId: "p", clientId: "c", username: "u", authTime: 1, issuedAt: 3,
+                           expiresAt: 4, scopes: ["aws.cognito.signin.user.admin"], deviceKey: "us-east-1_0b7c4f2e-1d2a-4c3b-9e8f-7a6b5c4d3e2f"),
     ]
 
     @Test func readsWhatJSONDecoderReads() throws {
@@ -48,7 +50,7 @@ import Testing
     /// Adding a stored property means teaching `fromStoredJSON` about it.
     @Test func knowsEveryStoredProperty() {
         #expect(Mirror(reflecting: Self.records[0]).children.map(\.label) == [
-            "originJti", "_tokenHash", "poolId", "clientId", "username", "authTime", "issuedAt", "expiresAt", "revoked", "scopes", "hosted",
+            "originJti", "_tokenHash", "poolId", "clientId", "username", "authTime", "issuedAt", "expiresAt", "revoked", "scopes", "hosted", "deviceKey",
         ])
     }
 }

@@ -75,4 +75,39 @@ struct CodeTests {
         }
     }
 
+
+    /// Codes re-issued on request are limited per user, purpose and hour: the sixth in an hour is
+    /// refused with Cognito's LimitExceededException and sends nothing; an hour on, it goes.
+    @Test func reissuingCodesIsLimitedPerHour() async throws {
+        let clock = ManualClock()
+        let server = try await TestServer.make(clock: clock)
+        try await server.run { c in
+            let (pool, client, _) = try await c.poolAndClient(pool: ["AutoVerifiedAttributes": ["email"]])
+            try await c.user(pool, "ria", attributes: [["Name": "email", "Value": "ria@example.com"], ["Name": "email_verified", "Value": "true"]])
+            for operation in ["ForgotPassword", "GetUserAttributeVerificationCode"] {
+                // A fresh access token each time: the clock moves by an hour, past a token's life.
+                func body() async throws -> [String: Any] {
+                    operation == "ForgotPassword"
+                        ? ["ClientId": client, "Username": "ria"]
+                        : ["AccessToken": try await c.accessToken(client, "ria"), "AttributeName": "email"]
+                }
+                for _ in 0..<5 {
+                    _ = try await c.ok(operation, try await body())
+                    clock.advance(60)
+                }
+                let sent = server.outbox.list(poolId: pool, username: "ria").count
+                let refused = try await c.call(operation, try await body())
+                #expect(refused.errorType == "LimitExceededException", "\(operation)")
+                #expect(refused.message == "Attempt limit exceeded, please try after some time.")
+                #expect(server.outbox.list(poolId: pool, username: "ria").count == sent, "a refused re-issue sends nothing")
+                // The first of the five falls out of the hour.
+                clock.advance(3600 - 5 * 60 + 1)
+                _ = try await c.ok(operation, try await body())
+            }
+            // Sign-up codes: the sign-up's own and four more, then the limit.
+            _ = try await c.ok("SignUp", ["ClientId": client, "Username": "sam", "Password": "Passw0rd!", "UserAttributes": [["Name": "email", "Value": "sam@example.com"]]])
+            for _ in 0..<4 { _ = try await c.ok("ResendConfirmationCode", ["ClientId": client, "Username": "sam"]) }
+            #expect(try await c.call("ResendConfirmationCode", ["ClientId": client, "Username": "sam"]).errorType == "LimitExceededException")
+        }
+    }
 }

@@ -9,14 +9,18 @@ public struct VerificationCode: Codable, Sendable, Equatable {
     @StoredBytes public var codeHash: [UInt8]
     public var expiresAt: Double
     public var failedAttempts: Int
+    /// When codes for this purpose were sent in the last hour, this one's included (the re-issue
+    /// limit); nil in rows written before it was kept.
+    public var sentAt: [Double]?
 
-    public init(poolId: String, username: String, purpose: CodePurpose, codeHash: [UInt8], expiresAt: Double, failedAttempts: Int = 0) {
+    public init(poolId: String, username: String, purpose: CodePurpose, codeHash: [UInt8], expiresAt: Double, failedAttempts: Int = 0, sentAt: [Double]? = nil) {
         self.poolId = poolId
         self.username = username
         self.purpose = purpose
         self.codeHash = codeHash
         self.expiresAt = expiresAt
         self.failedAttempts = failedAttempts
+        self.sentAt = sentAt
     }
 }
 
@@ -47,8 +51,10 @@ public struct RefreshTokenRecord: Codable, Sendable, Equatable {
     public var scopes: [String]
     /// Issued through the OAuth endpoints: tokens refreshed from it keep their OAuth form.
     public var hosted: Bool?
+    /// Issued to a device (device tracking): refreshed only with that DEVICE_KEY.
+    public var deviceKey: String?
 
-    public init(originJti: String, tokenHash: [UInt8], poolId: String, clientId: String, username: String, authTime: Double, issuedAt: Double, expiresAt: Double, revoked: Bool = false, scopes: [String], hosted: Bool? = nil) {
+    public init(originJti: String, tokenHash: [UInt8], poolId: String, clientId: String, username: String, authTime: Double, issuedAt: Double, expiresAt: Double, revoked: Bool = false, scopes: [String], hosted: Bool? = nil, deviceKey: String? = nil) {
         self.originJti = originJti
         self.tokenHash = tokenHash
         self.poolId = poolId
@@ -60,6 +66,7 @@ public struct RefreshTokenRecord: Codable, Sendable, Equatable {
         self.revoked = revoked
         self.scopes = scopes
         self.hosted = hosted
+        self.deviceKey = deviceKey
     }
 }
 

@@ -11,7 +11,7 @@ extension RefreshTokenRecord {
             var r = JSONReader(bytes: buffer)
             var originJti: String?, tokenHash: [UInt8]?, poolId: String?, clientId: String?, username: String?
             var authTime: Double?, issuedAt: Double?, expiresAt: Double?, revoked: Bool?, scopes: [String]?
-            var hosted: Bool?, seenHosted = false
+            var hosted: Bool?, seenHosted = false, deviceKey: String?, seenDevice = false
             let ok = r.objectMembers { r, key in
                 switch key {
                 case "originJti" where originJti == nil: originJti = r.readString(); return originJti != nil
@@ -37,6 +37,11 @@ extension RefreshTokenRecord {
                     if r.readNull() { return true }
                     hosted = r.readBool()
                     return hosted != nil
+                case "deviceKey" where !seenDevice:
+                    seenDevice = true
+                    if r.readNull() { return true }
+                    deviceKey = r.readString()
+                    return deviceKey != nil
                 default:
                     return false
                 }
@@ -46,7 +51,7 @@ extension RefreshTokenRecord {
             else { return nil }
             return RefreshTokenRecord(
                 originJti: originJti, tokenHash: tokenHash, poolId: poolId, clientId: clientId, username: username, authTime: authTime,
-                issuedAt: issuedAt, expiresAt: expiresAt, revoked: revoked, scopes: scopes, hosted: hosted
+                issuedAt: issuedAt, expiresAt: expiresAt, revoked: revoked, scopes: scopes, hosted: hosted, deviceKey: deviceKey
             )
         }
     }
@@ -54,7 +59,7 @@ extension RefreshTokenRecord {
 
 extension RefreshTokenRecord {
     /// The stored form, written directly: every sign-in stores a family, and JSONEncoder took
-    /// ~0.7% of an SRP sign-in's server CPU for it. The members `Codable` writes (`hosted` only
+    /// ~0.7% of an SRP sign-in's server CPU for it. The members `Codable` writes (`hosted` and `deviceKey` only
     /// when set), read back alike by `fromStoredJSON` and by JSONDecoder; nil when a time is
     /// not a finite number (JSONEncoder throws for those), and the caller falls back to it.
     public func storedJSON() -> [UInt8]? {
@@ -77,6 +82,7 @@ extension RefreshTokenRecord {
         }
         w.endArray()
         if let hosted { w.key("hosted"); w.bool(hosted) }
+        if let deviceKey { w.key("deviceKey"); w.string(deviceKey) }
         w.endObject()
         return w.bytes
     }

@@ -111,7 +111,7 @@ public protocol SettingsStore: Sendable {
 }
 
 public typealias CognateStorage = PoolStore & ClientStore & UserStore & GroupStore & CodeStore & TokenStore & SettingsStore & OnceStore & LockoutStore
-    & DomainStore & ResourceServerStore & UICustomizationStore & AuthorizationCodeStore & HostedSessionStore
+    & DomainStore & ResourceServerStore & UICustomizationStore & AuthorizationCodeStore & HostedSessionStore & DeviceStore
 
 /// A one-time marker: a spent challenge's id, kept until its challenge expires.
 public struct OnceMarker: Sendable, Hashable {
@@ -188,4 +188,17 @@ public protocol HostedSessionStore: Sendable {
     func putHostedSession(_ session: HostedSession) async throws
     func hostedSession(idHash: [UInt8]) async throws -> HostedSession?
     func deleteHostedSession(idHash: [UInt8]) async throws
+}
+
+/// A user's devices (deleted with the user and with the pool).
+public protocol DeviceStore: Sendable {
+    func putDevice(_ device: Device) async throws
+    func device(poolId: String, username: String, key: String) async throws -> Device?
+    /// Throws `StoreConflict.notFound` when there is no such device.
+    func updateDevice(poolId: String, username: String, key: String, _ body: @escaping @Sendable (inout Device) throws -> Void) async throws -> Device
+    /// True when there was one to delete.
+    @discardableResult
+    func deleteDevice(poolId: String, username: String, key: String) async throws -> Bool
+    /// The user's devices ordered by key, after `after`.
+    func devices(poolId: String, username: String, after: String?, limit: Int) async throws -> [Device]
 }

@@ -27,6 +27,8 @@ struct ChallengeState: Sendable {
     var choices: [String]?
     /// MFA_SETUP: VerifySoftwareToken verified the token set up in this sign-in.
     var verified: Bool?
+    /// The device the sign-in named (DEVICE_KEY), for its tokens and DEVICE_SRP_AUTH.
+    var deviceKey: String?
 }
 
 /// One entry of a CUSTOM_AUTH session, as DefineAuthChallenge sees it.
@@ -109,6 +111,7 @@ extension ChallengeState {
         if let codeHash { o["codeHash"] = .string(codeHash) }
         if let choices { o["choices"] = .array(choices.map { .string($0) }) }
         if let verified { o["verified"] = .bool(verified) }
+        if let deviceKey { o["deviceKey"] = .string(deviceKey) }
         return .object(o)
     }
 
@@ -143,5 +146,6 @@ extension ChallengeState {
         codeHash = o["codeHash"]?.stringValue
         if case .array(let items)? = o["choices"] { choices = items.compactMap(\.stringValue) }
         if case .bool(let b)? = o["verified"] { verified = b }
+        deviceKey = o["deviceKey"]?.stringValue
     }
 }

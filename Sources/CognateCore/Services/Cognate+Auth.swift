@@ -75,7 +75,7 @@ extension Cognate {
         }
         let user = try await signInCandidate(name, found, client: client, pool: pool, clientMetadata: clientMetadata, password: password)
         try await checkSignInPassword(password, user: user, pool: pool)
-        return try await afterPassword(user, client: client, pool: pool, clientMetadata: clientMetadata)
+        return try await afterPassword(user, client: client, pool: pool, clientMetadata: clientMetadata, deviceKey: params["DEVICE_KEY"])
     }
 
     /// The user named at sign-in, refusing the states that may not sign in, then asking the
@@ -120,15 +120,18 @@ extension Cognate {
     /// An `answered` challenge is spent with the refresh token, or first when a trigger will run:
     /// two racing answers must not both reach a trigger.
     func completeSignIn(
-        _ user: User, client: AppClient, pool: UserPool, source: String, clientMetadata: [String: String]?, answered: Spend? = nil
+        _ user: User, client: AppClient, pool: UserPool, source: String, clientMetadata: [String: String]?, answered: Spend? = nil, deviceKey: String? = nil
     ) async throws -> AuthStep {
+        let device = try await deviceGrant(user, pool: pool, key: deviceKey)
         var answered = answered
         if let first = answered, triggersBeforeTokens(pool) {
             try await spend(first)
             answered = nil
         }
         try await postAuthentication(user, client: client, pool: pool, clientMetadata: clientMetadata)
-        let result = try await issueTokens(user: user, pool: pool, client: client, authTime: now, source: source, clientMetadata: clientMetadata, answered: answered)
+        let result = try await issueTokens(
+            user: user, pool: pool, client: client, authTime: now, source: source, clientMetadata: clientMetadata, answered: answered, device: device
+        )
         return AuthStep(challengeParameters: [:], authenticationResult: result)
     }
 
@@ -146,17 +149,21 @@ extension Cognate {
     }
 
     /// After a correct password: a forced password change, a second factor, or tokens.
-    func afterPassword(_ user: User, client: AppClient, pool: UserPool, clientMetadata: [String: String]?, answered: Spend? = nil) async throws -> AuthStep {
+    func afterPassword(
+        _ user: User, client: AppClient, pool: UserPool, clientMetadata: [String: String]?, answered: Spend? = nil, deviceKey: String? = nil
+    ) async throws -> AuthStep {
         if let challenge = try passwordChallenge(user, client: client, pool: pool) {
             if let answered { try await spend(answered) }
             return challenge
         }
-        if let challenge = try await mfaStep(user, client: client, pool: pool, source: "TokenGeneration_Authentication", clientMetadata: clientMetadata) {
+        if let challenge = try await mfaStep(
+            user, client: client, pool: pool, source: "TokenGeneration_Authentication", clientMetadata: clientMetadata, deviceKey: deviceKey
+        ) {
             if let answered { try await spend(answered) }
             return challenge
         }
         return try await completeSignIn(
-            user, client: client, pool: pool, source: "TokenGeneration_Authentication", clientMetadata: clientMetadata, answered: answered
+            user, client: client, pool: pool, source: "TokenGeneration_Authentication", clientMetadata: clientMetadata, answered: answered, deviceKey: deviceKey
         )
     }
 
@@ -216,8 +223,17 @@ extension Cognate {
         let names = [user.username, user.sub] + pool.signInAttributes.compactMap { user.attributes[$0] }
         try checkSecretHash(client, usernames: names, given: params["SECRET_HASH"])
         if !user.enabled { throw CognitoError.userDisabled }
+        // A family issued to a device refreshes only on that device, and not once it is forgotten.
+        var device: DeviceGrant?
+        if let bound = record.deviceKey {
+            guard params["DEVICE_KEY"] == bound, try await store.device(poolId: pool.id, username: user.username, key: bound) != nil else {
+                throw CognitoError.invalidRefreshToken
+            }
+            device = DeviceGrant(key: bound, metadata: nil)
+        }
         let result = try await issueTokens(
-            user: user, pool: pool, client: client, authTime: record.authTime, family: record, scopes: record.scopes, source: "TokenGeneration_RefreshTokens"
+            user: user, pool: pool, client: client, authTime: record.authTime, family: record, scopes: record.scopes, source: "TokenGeneration_RefreshTokens",
+            device: device
         )
         return AuthStep(challengeParameters: [:], authenticationResult: result)
     }
@@ -238,6 +254,10 @@ extension Cognate {
             return try await answerSelectMFA(responses, session: session, client: client, pool: pool, clientMetadata: clientMetadata)
         case "MFA_SETUP":
             return try await answerMFASetup(responses, session: session, client: client, pool: pool, clientMetadata: clientMetadata)
+        case "DEVICE_SRP_AUTH":
+            return try await answerDeviceSRP(responses, session: session, client: client, pool: pool)
+        case "DEVICE_PASSWORD_VERIFIER":
+            return try await answerDevicePassword(responses, client: client, pool: pool, clientMetadata: clientMetadata)
         default:
             throw CognitoError.invalidParameter("Unsupported challenge name \(challenge).")
         }
@@ -245,11 +265,16 @@ extension Cognate {
 
     func answerNewPassword(_ responses: [String: String], session: String?, client: AppClient, pool: UserPool, clientMetadata: [String: String]?) async throws -> AuthStep {
         let user = try await completeNewPassword(responses, session: session, client: client, pool: pool)
+        let deviceKey = responses["DEVICE_KEY"]
         // Cognito asks for the second factor (or its set-up) right after the new password.
-        if let challenge = try await mfaStep(user, client: client, pool: pool, source: "TokenGeneration_NewPasswordChallenge", clientMetadata: clientMetadata) {
+        if let challenge = try await mfaStep(
+            user, client: client, pool: pool, source: "TokenGeneration_NewPasswordChallenge", clientMetadata: clientMetadata, deviceKey: deviceKey
+        ) {
             return challenge
         }
-        return try await completeSignIn(user, client: client, pool: pool, source: "TokenGeneration_NewPasswordChallenge", clientMetadata: clientMetadata)
+        return try await completeSignIn(
+            user, client: client, pool: pool, source: "TokenGeneration_NewPasswordChallenge", clientMetadata: clientMetadata, deviceKey: deviceKey
+        )
     }
 
     /// Checks a NEW_PASSWORD_REQUIRED answer and sets the new password (and any attributes given).

@@ -8,6 +8,10 @@ typealias DeliveryTarget = (attribute: String, medium: String, destination: Stri
 extension Cognate {
     static let codeLifetime: [String: Double] = ["signUp": 86400, "forgotPassword": 3600]
     static let maxCodeAttempts = 5
+    /// Codes of one purpose a user may be sent in an hour through the operations that re-issue
+    /// them on request (ForgotPassword, ResendConfirmationCode, GetUserAttributeVerificationCode).
+    /// Cognito does not publish its figure; its guide allows "between 5 and 20" reset requests an hour.
+    static let maxCodesPerHour = 5
 
     /// The code's keyed hash, bound to the pool, the user and the purpose; an attribute's
     /// verification code also to the value it was sent to, so that it cannot verify a value
@@ -23,13 +27,20 @@ extension Cognate {
         deps.random.string(count: 6, alphabet: Array("0123456789"))
     }
 
-    /// Stores `code`, replacing any earlier one for the same purpose.
-    func storeCode(_ code: String, _ user: User, purpose: CodePurpose) async throws {
+    /// Stores `code`, replacing any earlier one for the same purpose; `sent` are the earlier
+    /// sends of the last hour (`recentSends`).
+    func storeCode(_ code: String, _ user: User, purpose: CodePurpose, sent: [Double] = []) async throws {
         let lifetime = Self.codeLifetime[purpose.rawValue] ?? 86400
         try await store.putCode(VerificationCode(
             poolId: user.poolId, username: user.username, purpose: purpose,
-            codeHash: codeHash(code, user: user, purpose: purpose), expiresAt: now + lifetime
+            codeHash: codeHash(code, user: user, purpose: purpose), expiresAt: now + lifetime, sentAt: sent + [now]
         ))
+    }
+
+    /// When the user was sent codes for `purpose` in the last hour.
+    func recentSends(_ user: User, purpose: CodePurpose) async throws -> [Double] {
+        let t = now
+        return (try await store.code(poolId: user.poolId, username: user.username, purpose: purpose)?.sentAt ?? []).filter { $0 > t - 3600 && $0 <= t }
     }
 
     /// Checks and consumes a code. Wrong: CodeMismatch; expired, never issued or spent by a
@@ -85,13 +96,16 @@ extension Cognate {
     /// Issues a code for `purpose`, composes its message and queues it. The message is composed
     /// (and the CustomMessage trigger run) before the code replaces the previous one, so a failing
     /// trigger changes nothing.
+    /// `limited`: a re-issue on request, refused (LimitExceeded) past `maxCodesPerHour`.
     func sendNewCode(
         _ user: User, purpose: CodePurpose, to target: DeliveryTarget, pool: UserPool, kind: String,
-        clientId: String?, clientMetadata: [String: String]?
+        clientId: String?, clientMetadata: [String: String]?, limited: Bool = false
     ) async throws {
+        let sent = try await recentSends(user, purpose: purpose)
+        if limited && sent.count >= Self.maxCodesPerHour { throw CognitoError.attemptLimit }
         let code = newCode()
         let message = try await composeCodeMessage(code, to: target, user: user, pool: pool, kind: kind, clientId: clientId, clientMetadata: clientMetadata)
-        try await storeCode(code, user, purpose: purpose)
+        try await storeCode(code, user, purpose: purpose, sent: sent)
         try await deps.delivery.enqueue(message)
     }
 

@@ -40,11 +40,16 @@ extension Cognate {
     /// required and nothing turned on: a factor the user can receive a code by, else setting up
     /// a software token.
     func mfaStep(
-        _ user: User, client: AppClient, pool: UserPool, source: String, custom: [CustomChallengeResult]? = nil, clientMetadata: [String: String]?
+        _ user: User, client: AppClient, pool: UserPool, source: String, custom: [CustomChallengeResult]? = nil, clientMetadata: [String: String]?,
+        deviceKey: String? = nil
     ) async throws -> AuthStep? {
         let mode = pool.mfaMode
         guard mode != .off else { return nil }
-        let pending = PendingSignIn(user: user, client: client, pool: pool, source: source, custom: custom, clientMetadata: clientMetadata)
+        let pending = PendingSignIn(user: user, client: client, pool: pool, source: source, custom: custom, clientMetadata: clientMetadata, deviceKey: deviceKey)
+        // A remembered device proves itself instead (DEVICE_SRP_AUTH), where the pool allows it.
+        if let device = try await signInDevice(user, pool: pool, key: deviceKey), deviceStandsInForMFA(device, user: user, pool: pool) {
+            return try deviceChallenge(pending, device: device)
+        }
         let usable = usableFactors(user, pool)
         if let preferred = user.mfa?.preferred, usable.contains(preferred) { return try await mfaChallenge(preferred, pending) }
         if usable.count == 1 { return try await mfaChallenge(usable[0], pending) }
@@ -70,6 +75,7 @@ extension Cognate {
         var source: String
         var custom: [CustomChallengeResult]?
         var clientMetadata: [String: String]?
+        var deviceKey: String?
 
         func state(_ kind: String, _ cognate: Cognate) -> ChallengeState {
             var s = ChallengeState(
@@ -78,6 +84,7 @@ extension Cognate {
             )
             s.tokenSource = source
             s.customSession = custom
+            s.deviceKey = deviceKey
             return s
         }
     }
@@ -170,7 +177,7 @@ extension Cognate {
         try await spend(state, failure: Self.sessionUsed)
         let pending = PendingSignIn(
             user: user, client: client, pool: pool, source: state.tokenSource ?? "TokenGeneration_Authentication", custom: state.customSession,
-            clientMetadata: clientMetadata
+            clientMetadata: clientMetadata, deviceKey: state.deviceKey
         )
         return try await mfaChallenge(factor, pending)
     }
@@ -218,7 +225,7 @@ extension Cognate {
         }
         return try await completeSignIn(
             user, client: client, pool: pool, source: state.tokenSource ?? "TokenGeneration_Authentication", clientMetadata: clientMetadata,
-            answered: answered
+            answered: answered, deviceKey: state.deviceKey
         )
     }
 }

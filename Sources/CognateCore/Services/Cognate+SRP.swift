@@ -23,7 +23,9 @@ extension Cognate {
         if let user, user.status != .resetRequired {
             guard let record = user.password, let stored = try verifier(user, pool: pool) else { throw CognitoError.incorrectCredentials }
             try await preAuthentication(user.username, user, pool: pool, client: client, clientMetadata: clientMetadata)
-            return try await srpChallenge(username: user.username, salt: record.salt, verifier: stored, a: aBytes, simulated: false, client: client, pool: pool)
+            return try await srpChallenge(
+                username: user.username, salt: record.salt, verifier: stored, a: aBytes, simulated: false, client: client, pool: pool, deviceKey: params["DEVICE_KEY"]
+            )
         }
         // An unknown user, or (with existence errors prevented) one who must reset the password,
         // as Cognito treats imported users: a stable, plausible challenge that step two refuses.
@@ -53,7 +55,7 @@ extension Cognate {
     /// sealed state then also travels as the Session.
     func srpChallenge(
         username: String, salt: [UInt8], verifier v: [UInt8], a aBytes: [UInt8], simulated: Bool, client: AppClient, pool: UserPool,
-        custom: [CustomChallengeResult]? = nil
+        custom: [CustomChallengeResult]? = nil, deviceKey: String? = nil
     ) async throws -> AuthStep {
         let ephemeral = try await srpEphemerals.take(deps)
         let b = ephemeral.secret
@@ -62,7 +64,7 @@ extension Cognate {
             kind: "PASSWORD_VERIFIER", poolId: pool.id, clientId: client.id, username: username,
             expiresAt: now + Double(client.authSessionSeconds), nonce: deps.random.uuid(),
             srpA: Hex.encode(Hex.stripLeadingZeros(aBytes)), srpB: Hex.encode(bigB), srpSecret: Hex.encode(b), simulated: simulated ? true : nil,
-            customSession: custom
+            customSession: custom, deviceKey: deviceKey
         )
         let sealed = try seal(state)
         return AuthStep(
@@ -96,6 +98,9 @@ extension Cognate {
         if user.status == .resetRequired {
             throw client.preventUserExistenceErrors ? CognitoError.incorrectCredentials : CognitoError.passwordResetRequired
         }
+        let deviceKey = responses["DEVICE_KEY"] ?? state.deviceKey
+        // An unknown device is refused before the proof is spent: SDKs answer again without it.
+        _ = try await signInDevice(user, pool: pool, key: deviceKey)
         guard user.password != nil, let v = try verifier(user, pool: pool),
               let a = state.srpA.flatMap(Hex.decode), let bigB = state.srpB.flatMap(Hex.decode), let b = state.srpSecret.flatMap(Hex.decode),
               let given = Base64.decode(claim), let blockBytes = Base64.decode(block)
@@ -137,13 +142,13 @@ extension Cognate {
             // Cognito puts the second factor after the password itself; DefineAuthChallenge then
             // sees it in the session.
             if let challenge = try await mfaStep(
-                user, client: client, pool: pool, source: "TokenGeneration_Authentication", custom: session, clientMetadata: clientMetadata
+                user, client: client, pool: pool, source: "TokenGeneration_Authentication", custom: session, clientMetadata: clientMetadata, deviceKey: deviceKey
             ) {
                 return challenge
             }
             return try await defineNext(user, session: session, srpA: nil, client: client, pool: pool, clientMetadata: clientMetadata)
         }
-        return try await afterPassword(user, client: client, pool: pool, clientMetadata: clientMetadata, answered: answered)
+        return try await afterPassword(user, client: client, pool: pool, clientMetadata: clientMetadata, answered: answered, deviceKey: deviceKey)
     }
 
     /// The tokens a correct proof leads straight to: none when a disabled user, a CUSTOM_WITH_SRP
@@ -152,7 +157,9 @@ extension Cognate {
     private func directTokens(
         _ user: User, state: ChallengeState, client: AppClient, pool: UserPool, clientMetadata: [String: String]?
     ) async throws -> TokenDraft? {
-        guard user.enabled, state.customSession == nil, !challengesAfterPassword(user, pool), !triggersBeforeTokens(pool) else { return nil }
+        guard user.enabled, state.customSession == nil, !challengesAfterPassword(user, pool), !triggersBeforeTokens(pool),
+              pool.type.deviceConfiguration == nil
+        else { return nil }
         return try await draftTokens(
             user: user, pool: pool, client: client, authTime: now, source: "TokenGeneration_Authentication", clientMetadata: clientMetadata
         )

@@ -48,7 +48,7 @@ extension Cognate {
         let target: DeliveryTarget = (attribute: input.attributeName, medium: input.attributeName == "email" ? "EMAIL" : "SMS", destination: value)
         try await sendNewCode(
             user, purpose: .verifyAttribute(input.attributeName), to: target, pool: pool, kind: "VerifyUserAttribute",
-            clientId: claims["client_id"]?.stringValue, clientMetadata: input.clientMetadata
+            clientId: claims["client_id"]?.stringValue, clientMetadata: input.clientMetadata, limited: true
         )
         return GetUserAttributeVerificationCodeResponse(codeDeliveryDetails: deliveryDetails(target))
     }

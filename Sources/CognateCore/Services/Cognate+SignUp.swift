@@ -140,7 +140,7 @@ extension Cognate {
         guard let target = deliveryTarget(user, preferred: pool.autoVerifiedAttributes.sorted()) else {
             throw CognitoError.invalidParameter("Auto verification not turned on.")
         }
-        try await sendNewCode(user, purpose: .signUp, to: target, pool: pool, kind: "ResendCode", clientId: client.id, clientMetadata: input.clientMetadata)
+        try await sendNewCode(user, purpose: .signUp, to: target, pool: pool, kind: "ResendCode", clientId: client.id, clientMetadata: input.clientMetadata, limited: true)
         return ResendConfirmationCodeResponse(codeDeliveryDetails: deliveryDetails(target))
     }
 
@@ -178,7 +178,9 @@ extension Cognate {
         guard let target = deliveryTarget(user, preferred: preferred) else {
             throw CognitoError.noRecoveryTarget
         }
-        try await sendNewCode(user, purpose: .forgotPassword, to: target, pool: pool, kind: kind, clientId: clientId, clientMetadata: clientMetadata)
+        try await sendNewCode(
+            user, purpose: .forgotPassword, to: target, pool: pool, kind: kind, clientId: clientId, clientMetadata: clientMetadata, limited: kind == "ForgotPassword"
+        )
         return target
     }
 

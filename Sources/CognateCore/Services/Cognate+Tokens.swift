@@ -37,11 +37,11 @@ extension Cognate {
     func issueTokens(
         user: User, pool: UserPool, client: AppClient, authTime: Double, family: RefreshTokenRecord? = nil,
         scopes: [String] = [Cognate.adminScope], oauth: OAuthIssue? = nil, source: String? = nil, clientMetadata: [String: String]? = nil,
-        answered: Spend? = nil
+        answered: Spend? = nil, device: DeviceGrant? = nil
     ) async throws -> AuthenticationResultType {
         let draft = try await draftTokens(
             user: user, pool: pool, client: client, authTime: authTime, family: family, scopes: scopes, oauth: oauth, source: source,
-            clientMetadata: clientMetadata
+            clientMetadata: clientMetadata, device: device
         )
         let signing = deps.signing, digests = deps.digests
         let signed = try await deps.compute.run { try draft.sign(signing, digests) }
@@ -52,7 +52,8 @@ extension Cognate {
     /// (`TokenDraft.sign`, on the compute executor) and the refresh token (`finishTokens`).
     func draftTokens(
         user: User, pool: UserPool, client: AppClient, authTime: Double, family: RefreshTokenRecord? = nil,
-        scopes: [String] = [Cognate.adminScope], oauth: OAuthIssue? = nil, source: String? = nil, clientMetadata: [String: String]? = nil
+        scopes: [String] = [Cognate.adminScope], oauth: OAuthIssue? = nil, source: String? = nil, clientMetadata: [String: String]? = nil,
+        device: DeviceGrant? = nil
     ) async throws -> TokenDraft {
         let t = now
         let iat = Int(t)
@@ -81,6 +82,7 @@ extension Cognate {
             "exp": .int(iat + client.accessTokenSeconds), "jti": .string(deps.random.uuid()), "username": .string(user.username),
         ]
         if !groups.isEmpty { access["cognito:groups"] = .array(groups.map { .string($0) }) }
+        if let device { access["device_key"] = .string(device.key) }
         try await preTokenGeneration(
             &id, &access, user: user, pool: pool, client: client, groups: groups, scopes: scopes,
             source: source ?? (oauth != nil ? "TokenGeneration_HostedAuth" : "TokenGeneration_Authentication"), clientMetadata: clientMetadata
@@ -95,7 +97,7 @@ extension Cognate {
             withAtHash: isOAuth, issuedAt: t, authTime: authTime, originJti: originJti, scopes: scopes, poolId: pool.id,
             clientId: client.id, username: user.username, accessTokenSeconds: client.accessTokenSeconds,
             refreshTokenSeconds: family == nil ? client.refreshTokenSeconds : nil, hosted: isOAuth,
-            handsOutRefreshToken: oauth?.withRefreshToken != false
+            handsOutRefreshToken: oauth?.withRefreshToken != false, device: device
         )
     }
 
@@ -110,7 +112,7 @@ extension Cognate {
             let record = RefreshTokenRecord(
                 originJti: draft.originJti, tokenHash: deps.digests.sha256(Array(token.utf8)), poolId: draft.poolId, clientId: draft.clientId,
                 username: draft.username, authTime: draft.authTime, issuedAt: t, expiresAt: t + Double(refreshSeconds), scopes: draft.scopes,
-                hosted: draft.hosted ? true : nil
+                hosted: draft.hosted ? true : nil, deviceKey: draft.device?.key
             )
             if let answered {
                 // One commit spends the challenge and stores the family; a second answer stores nothing.
@@ -125,7 +127,8 @@ extension Cognate {
             try await spend(answered)
         }
         return AuthenticationResultType(
-            accessToken: signed.access, expiresIn: draft.accessTokenSeconds, tokenType: "Bearer", refreshToken: refreshToken, idToken: signed.id
+            accessToken: signed.access, expiresIn: draft.accessTokenSeconds, tokenType: "Bearer", refreshToken: refreshToken, idToken: signed.id,
+            newDeviceMetadata: draft.device?.metadata
         )
     }
 
@@ -217,6 +220,8 @@ struct TokenDraft: Sendable {
     var refreshTokenSeconds: Int?
     var hosted: Bool
     var handsOutRefreshToken: Bool
+    /// The device the tokens go with (its key in the access token and the family).
+    var device: DeviceGrant? = nil
 
     struct Signed: Sendable {
         var id: String?
