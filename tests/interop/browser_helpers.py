@@ -40,3 +40,18 @@ def start_chromium(*, height: int = 900, console: bool = False):
     driver.set_page_load_timeout(30)
     driver.set_script_timeout(30)
     return driver
+
+
+def press_and_wait(driver, name: str, timeout: float = 15) -> None:
+    """Clicks the submit button called `name` and returns once the next page has loaded: a click
+    returns before the navigation it starts, so reading the page straight after it can read the
+    old one. The old page is marked and the wait is for a loaded page without the mark (while the
+    page changes, the driver's calls may fail; they are asked again)."""
+    from selenium.common.exceptions import WebDriverException
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    driver.execute_script("window.__cognateOldPage = true")
+    driver.find_element(By.NAME, name).click()
+    WebDriverWait(driver, timeout, ignored_exceptions=[WebDriverException]).until(
+        lambda d: d.execute_script("return !window.__cognateOldPage && document.readyState === 'complete'"))

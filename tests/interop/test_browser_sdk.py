@@ -10,6 +10,14 @@ localStorage keys, and refreshSession's REFRESH_TOKEN_AUTH with `"DEVICE_KEY": n
 device is remembered (Cognito accepts that null; an emulator that refuses it signs every SDK user
 out at their first refresh).
 
+A second journey runs the same page against a pool that remembers devices (DeviceConfiguration,
+no MFA), with the calls the SDK makes by itself there: the device secret (generateHashDevice) and
+ConfirmDevice after the sign-in that hands out NewDeviceMetadata, the three device keys in
+localStorage, REFRESH_TOKEN_AUTH with the stored DEVICE_KEY, GetDevice and ListDevices, a later
+sign-in with DEVICE_KEY that makes no new device, a refresh refused once the device was forgotten
+(AdminForgetDevice), and the SDK's retry of PASSWORD_VERIFIER without the forgotten key, which
+gets the browser a new device.
+
 The page is served from http://localhost:<port> and Cognate is at http://127.0.0.1:<port>, so
 every call is a real CORS request with a preflight and the page reads errors only through the
 headers Cognate exposes. The test drives the page one step at a time (window.steps, through
@@ -23,6 +31,7 @@ The preflight test needs only `requests`."""
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import functools
 import json
@@ -44,12 +53,16 @@ from interop_helpers import (
     PASSWORD,
     UUID_RE,
     attrs_to_dict,
+    expect_error,
+    jwt_segments,
     unique,
     unique_email,
 )
 
 PAGE_DIR = Path(__file__).resolve().parent / "browser_sdk"
 SHOTS = ARTIFACTS / "browser-sdk"
+# The page's console, one file per test (the first journey's keeps its old name).
+CONSOLE_LOGS = {"test_sdk_remembered_device_in_chromium": "console-devices.log"}
 
 MSG_REVOKED = "Access Token has been revoked"
 
@@ -126,14 +139,14 @@ def page_server():
 
 
 @pytest.fixture
-def browser():
-    """Headless Chromium, keeping the page's console for console.log."""
+def browser(request):
+    """Headless Chromium, keeping the page's console for console.log (see CONSOLE_LOGS)."""
     driver = start_chromium(height=1100, console=True)
     yield driver
     try:
         SHOTS.mkdir(parents=True, exist_ok=True)
         lines = [f"{e.get('level')} {e.get('message')}" for e in driver.get_log("browser")]
-        (SHOTS / "console.log").write_text("\n".join(lines) + "\n")
+        (SHOTS / CONSOLE_LOGS.get(request.node.name, "console.log")).write_text("\n".join(lines) + "\n")
     finally:
         driver.quit()
 
@@ -211,13 +224,20 @@ def verified_claims(jwks, token: str, client_id: str, issuer: str, token_use: st
     return claims
 
 
-def sdk_keys(client_id: str, user: str) -> list[str]:
+DEVICE_KEY_NAMES = ("deviceKey", "randomPasswordKey", "deviceGroupKey")
+
+
+def sdk_keys(client_id: str, user: str, *, device: bool = False, tokens: bool = True) -> list[str]:
+    """The SDK's localStorage keys: the session's, and with `device` the remembered device's."""
     prefix = f"CognitoIdentityServiceProvider.{client_id}"
-    return sorted([f"{prefix}.LastAuthUser"] + [f"{prefix}.{user}.{n}" for n in
-                                                  ("idToken", "accessToken", "refreshToken", "clockDrift")])
+    keys = [f"{prefix}.LastAuthUser"] + [f"{prefix}.{user}.{n}" for n in
+                                         ("idToken", "accessToken", "refreshToken", "clockDrift")] if tokens else []
+    if device:
+        keys += [f"{prefix}.{user}.{n}" for n in DEVICE_KEY_NAMES]
+    return sorted(keys)
 
 
-def assert_signed_in(result: dict, username: str, client_id: str, password_note: str) -> dict:
+def assert_signed_in(result: dict, username: str, client_id: str, password_note: str, *, device: bool = False) -> dict:
     """An SRP sign-in that went as Cognito's does: a PASSWORD_VERIFIER challenge without a
     Session, naming the user as USER_ID_FOR_SRP, then tokens cached under the SDK's keys."""
     assert_ok(result, f"SRP sign-in ({password_note})")
@@ -232,7 +252,7 @@ def assert_signed_in(result: dict, username: str, client_id: str, password_note:
     assert sent["USERNAME"] == params["USER_ID_FOR_SRP"] and sent["TIMESTAMP"] == result["timestamp"], sent
     tokens = result["answer"]["AuthenticationResult"]
     assert {"IdToken", "AccessToken", "RefreshToken", "ExpiresIn", "TokenType"} <= set(tokens), tokens
-    assert result["storedKeys"] == sdk_keys(client_id, username), result["storedKeys"]
+    assert result["storedKeys"] == sdk_keys(client_id, username, device=device), result["storedKeys"]
     return tokens
 
 
@@ -398,3 +418,186 @@ def test_cors_preflight_allows_the_sdk_headers(endpoint):
     assert r.headers.get("Access-Control-Allow-Origin") in ("*", origin), dict(r.headers)
     exposed = {h.strip().lower() for h in r.headers.get("Access-Control-Expose-Headers", "").split(",")}
     assert {"x-amzn-errortype", "x-amzn-requestid"} <= exposed, f"Access-Control-Expose-Headers: {sorted(exposed)}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Remembered devices
+
+DEVICE_KEY_RE = re.compile(r"^us-east-1_[0-9a-f-]+$")      # [\w-]+_[0-9a-f-]+, at most 55 (spec §5.2)
+DEVICE_GROUP_KEY_RE = re.compile(r"^-[0-9A-Za-z]{8,9}$")
+MSG_NO_DEVICE = "Device does not exist."
+
+
+def assert_device_confirmed(result: dict, tokens: dict, client_id: str, username: str) -> dict:
+    """The SDK's work after a sign-in with NewDeviceMetadata, checked against pycognito's
+    generate_hash_device arithmetic: the verifier the page sent is the one its stored random
+    password gives, and the three device keys are in localStorage. Returns the device."""
+    from pycognito.aws_srp import G_HEX, N_HEX, hash_sha256, hex_hash, hex_to_long, pad_hex
+
+    meta = tokens.get("NewDeviceMetadata")
+    assert meta is not None, f"a sign-in in a pool that remembers devices hands out NewDeviceMetadata: {tokens.keys()}"
+    assert set(meta) == {"DeviceKey", "DeviceGroupKey"}, meta
+    key, group = meta["DeviceKey"], meta["DeviceGroupKey"]
+    assert DEVICE_KEY_RE.match(key) and len(key) <= 55, key
+    assert DEVICE_GROUP_KEY_RE.match(group), group
+    assert [ex["operation"] for ex in result["exchanges"]][-1] == "ConfirmDevice", "the SDK confirms the new device at once"
+
+    sent = request_of(result, "ConfirmDevice")
+    assert list(sent) == ["DeviceKey", "AccessToken", "DeviceSecretVerifierConfig", "DeviceName"], sent
+    assert sent["DeviceKey"] == key and sent["AccessToken"] == tokens["AccessToken"], sent
+    assert sent["DeviceName"] == result["userAgent"] and "Chrome" in sent["DeviceName"], sent["DeviceName"]
+    config = sent["DeviceSecretVerifierConfig"]
+    assert set(config) == {"Salt", "PasswordVerifier"}, config
+
+    stored = result["device"]
+    assert stored["deviceKey"] == key and stored["deviceGroupKey"] == group, stored
+    password = stored["randomPasswordKey"]
+    assert len(base64.b64decode(password, validate=True)) == 40, "the random password is base64 of 40 random bytes"
+    salt_hex = base64.b64decode(config["Salt"], validate=True).hex()
+    assert salt_hex == result["newDevice"]["secret"]["saltHex"], (salt_hex, result["newDevice"]["secret"])
+    assert salt_hex == pad_hex(hex_to_long(salt_hex)) and len(salt_hex) <= 34, f"salt is padHex of 16 bytes: {salt_hex}"
+    x = hex_to_long(hex_hash(salt_hex + hash_sha256(f"{group}{key}:{password}".encode("utf-8"))))
+    verifier = pad_hex(pow(hex_to_long(G_HEX), x, hex_to_long(N_HEX)))
+    assert base64.b64decode(config["PasswordVerifier"], validate=True).hex() == verifier, (
+        "the page's verifier is not pycognito's generate_hash_device arithmetic over its own salt and password")
+
+    confirmed = result["newDevice"]["result"]
+    assert confirmed == {"UserConfirmationNecessary": False}, (
+        f"ConfirmDevice in a pool with DeviceOnlyRememberedOnUserPrompt false answers {confirmed}")
+    assert result["storedKeys"] == sdk_keys(client_id, username, device=True), result["storedKeys"]
+    return {"key": key, "group": group, "password": password}
+
+
+def assert_device_listed(device: dict, key: str, user_agent: str) -> dict:
+    assert device["DeviceKey"] == key, device
+    attrs = attrs_to_dict(device.get("DeviceAttributes"))
+    assert attrs.get("device_name") == user_agent, f"device_name is the SDK's DeviceName (the user agent): {attrs}"
+    assert attrs.get("dev:device_remembered_status") == "remembered", attrs
+    assert attrs.get("device_status") == "valid", attrs
+    for field in ("DeviceCreateDate", "DeviceLastModifiedDate", "DeviceLastAuthenticatedDate"):
+        assert isinstance(device.get(field), (int, float)), f"{field} as epoch seconds: {device}"
+    return attrs
+
+
+def test_sdk_remembered_device_in_chromium(browser, page_server, cognito, make_pool, endpoint, jwks_for):
+    for old in SHOTS.glob("d[0-9][0-9]-*.png"):
+        old.unlink()
+    pool = make_pool(PoolName=unique("browser-sdk-devices"),
+                     DeviceConfiguration={"ChallengeRequiredOnNewDevice": False, "DeviceOnlyRememberedOnUserPrompt": False})
+    client = pool.client(flows=["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"], ClientName=unique("spa"))
+    client_id = client.id
+    issuer = f"{endpoint}/{pool.id}"
+    jwks = jwks_for(pool.id)
+    username = pool.create_user(unique("dee"), email=unique_email("dee"))
+
+    browser.get(page_server.url(endpoint=endpoint, pool=pool.id, client=client_id))
+    wait_ready(browser)
+
+    # 1. SRP sign-in on a new browser: tokens with NewDeviceMetadata, then ConfirmDevice.
+    r = step(browser, "signIn", username, PASSWORD)
+    shot(browser, "d01-sign-in-confirm-device")
+    first = assert_signed_in(r, username, client_id, "new device", device=True)
+    assert set(request_of(r, "InitiateAuth")["AuthParameters"]) == {"USERNAME", "SRP_A"}, "no device yet"
+    assert "DEVICE_KEY" not in request_of(r, "RespondToAuthChallenge")["ChallengeResponses"]
+    device = assert_device_confirmed(r, first, client_id, username)
+    key = device["key"]
+    claims = verified_claims(jwks, first["AccessToken"], client_id, issuer, "access")
+    assert claims.get("device_key") == key, f"the access token names its device: {claims}"
+    user_agent = r["userAgent"]
+
+    # 2. A returning user: the session and the device come back from localStorage.
+    browser.refresh()
+    wait_ready(browser)
+    r = assert_ok(step(browser, "readSession"), "read session")
+    shot(browser, "d02-reloaded-device-read")
+    assert r["session"]["deviceKey"] == key and r["inMemoryDeviceKey"] is None, r
+    assert r["device"] == {"deviceKey": key, "randomPasswordKey": device["password"], "deviceGroupKey": device["group"]}, r["device"]
+
+    # 3. refreshSession sends the stored DEVICE_KEY; the new access token is the device's.
+    r = step(browser, "refreshSession")
+    shot(browser, "d03-refresh-with-device-key")
+    sent = request_of(r, "InitiateAuth")
+    assert sent["AuthFlow"] == "REFRESH_TOKEN_AUTH", sent
+    assert sent["AuthParameters"] == {"REFRESH_TOKEN": first["RefreshToken"], "DEVICE_KEY": key}, sent["AuthParameters"]
+    assert_ok(r, "REFRESH_TOKEN_AUTH with the remembered DEVICE_KEY")
+    refreshed = r["result"]["AuthenticationResult"]
+    assert "NewDeviceMetadata" not in refreshed and "RefreshToken" not in refreshed, refreshed.keys()
+    claims = verified_claims(jwks, refreshed["AccessToken"], client_id, issuer, "access")
+    assert claims.get("device_key") == key, f"the refreshed access token names the device: {claims}"
+
+    # The refresh token's family is bound to the device: without DEVICE_KEY it is refused.
+    expect_error(cognito.initiate_auth, "NotAuthorizedException", ClientId=client_id, AuthFlow="REFRESH_TOKEN_AUTH",
+                 AuthParameters={"REFRESH_TOKEN": first["RefreshToken"]})
+    ok = cognito.initiate_auth(ClientId=client_id, AuthFlow="REFRESH_TOKEN_AUTH",
+                               AuthParameters={"REFRESH_TOKEN": first["RefreshToken"], "DEVICE_KEY": key})
+    assert jwt_segments(ok["AuthenticationResult"]["AccessToken"])[1]["device_key"] == key
+
+    # 4. getDevice and listDevices, as the SDK sends them.
+    r = step(browser, "getDevice")
+    shot(browser, "d04-get-device")
+    assert_ok(r, "GetDevice")
+    assert request_of(r, "GetDevice") == {"AccessToken": refreshed["AccessToken"], "DeviceKey": key}
+    assert_device_listed(r["result"]["Device"], key, user_agent)
+
+    r = step(browser, "listDevices", 10)
+    shot(browser, "d05-list-devices")
+    assert_ok(r, "ListDevices")
+    assert request_of(r, "ListDevices") == {"AccessToken": refreshed["AccessToken"], "Limit": 10}
+    devices = r["result"]["Devices"]
+    assert len(devices) == 1 and "PaginationToken" not in r["result"], r["result"]
+    assert_device_listed(devices[0], key, user_agent)
+
+    # 5. Signing in again on this browser: DEVICE_KEY in both requests, no new device.
+    r = step(browser, "signIn", username, PASSWORD)
+    shot(browser, "d06-sign-in-on-remembered-device")
+    second = assert_signed_in(r, username, client_id, "remembered device", device=True)
+    assert request_of(r, "InitiateAuth")["AuthParameters"].get("DEVICE_KEY") == key, request_of(r, "InitiateAuth")
+    assert request_of(r, "RespondToAuthChallenge")["ChallengeResponses"].get("DEVICE_KEY") == key
+    assert [ex["operation"] for ex in r["exchanges"]] == ["InitiateAuth", "RespondToAuthChallenge"], "no ConfirmDevice"
+    assert "NewDeviceMetadata" not in second, f"the device is known, yet the sign-in made a new one: {second['NewDeviceMetadata']}"
+    assert r["device"]["deviceKey"] == key and r["device"]["randomPasswordKey"] == device["password"], r["device"]
+    assert verified_claims(jwks, second["AccessToken"], client_id, issuer, "access").get("device_key") == key
+    listed = cognito.admin_list_devices(UserPoolId=pool.id, Username=username)["Devices"]
+    assert [d["DeviceKey"] for d in listed] == [key], listed
+
+    # 6. The device is forgotten (by an admin); the browser's refresh is refused, and it says so.
+    cognito.admin_forget_device(UserPoolId=pool.id, Username=username, DeviceKey=key)
+    assert cognito.admin_list_devices(UserPoolId=pool.id, Username=username)["Devices"] == []
+    r = step(browser, "refreshSessionExpectingRefusal")
+    shot(browser, "d07-refresh-refused-device-forgotten")
+    assert request_of(r, "InitiateAuth")["AuthParameters"] == {"REFRESH_TOKEN": second["RefreshToken"], "DEVICE_KEY": key}
+    assert_refused(r, "REFRESH_TOKEN_AUTH for a forgotten device", "NotAuthorizedException")
+    for token in (first["RefreshToken"], second["RefreshToken"]):
+        expect_error(cognito.initiate_auth, "NotAuthorizedException", ClientId=client_id, AuthFlow="REFRESH_TOKEN_AUTH",
+                     AuthParameters={"REFRESH_TOKEN": token, "DEVICE_KEY": key})
+    # The SDK drops the session on that NotAuthorizedException and keeps the device keys.
+    left = step(browser, "storage", username)
+    assert left["session"] is None and left["storedKeys"] == sdk_keys(client_id, username, device=True, tokens=False), left
+
+    # 7. A new page load signs in: the stale key goes with PASSWORD_VERIFIER only, is refused as a
+    #    missing device, and the SDK sends the same answer again with "DEVICE_KEY": null.
+    browser.refresh()
+    wait_ready(browser)
+    r = step(browser, "signIn", username, PASSWORD)
+    shot(browser, "d08-sign-in-after-forget-new-device")
+    assert [ex["operation"] for ex in r["exchanges"]][:3] == ["InitiateAuth", "RespondToAuthChallenge", "RespondToAuthChallenge"], (
+        describe(r))
+    assert "DEVICE_KEY" not in request_of(r, "InitiateAuth")["AuthParameters"], "a fresh page holds no device key yet"
+    stale, retry = request_of(r, "RespondToAuthChallenge", 0), request_of(r, "RespondToAuthChallenge", 1)
+    assert stale["ChallengeResponses"]["DEVICE_KEY"] == key, stale
+    refusal = [ex for ex in r["exchanges"] if ex["operation"] == "RespondToAuthChallenge"][0]
+    assert (refusal["status"], refusal["code"], refusal["message"]) == (400, "ResourceNotFoundException", MSG_NO_DEVICE), (
+        describe(r))
+    assert (refusal["errorTypeHeader"] or "").split(":")[0] == "ResourceNotFoundException", refusal["errorTypeHeader"]
+    assert retry == {**stale, "ChallengeResponses": {**stale["ChallengeResponses"], "DEVICE_KEY": None}}, (
+        "the SDK resends the same answer, DEVICE_KEY null")
+    third = assert_signed_in(r, username, client_id, "retry without the forgotten device", device=True)
+    assert r["forgottenDevice"] == key, r["forgottenDevice"]
+    new_device = assert_device_confirmed(r, third, client_id, username)
+    assert new_device["key"] != key, (new_device, device)
+    listed = cognito.admin_list_devices(UserPoolId=pool.id, Username=username)["Devices"]
+    assert [d["DeviceKey"] for d in listed] == [new_device["key"]], listed
+
+    r = step(browser, "exchanges")
+    types = {(ex["operation"], ex.get("responseType")) for ex in r["exchanges"]}
+    assert types and all(t == "cors" for _, t in types), types

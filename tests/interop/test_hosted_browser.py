@@ -10,7 +10,7 @@ import base64
 
 import pytest
 
-from browser_helpers import start_chromium
+from browser_helpers import press_and_wait, start_chromium
 from hosted_helpers import FlaskApp, photos_client, photos_pool
 from interop_helpers import ARTIFACTS, PASSWORD, free_port, unique, unique_email
 
@@ -41,8 +41,7 @@ def fill(driver, values: dict[str, str]) -> None:
 
 
 def press(driver, name: str) -> None:
-    from selenium.webdriver.common.by import By
-    driver.find_element(By.NAME, name).click()
+    press_and_wait(driver, name)
 
 
 def test_journey_in_chromium(browser, cognito, endpoint, outbox):

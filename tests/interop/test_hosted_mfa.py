@@ -16,7 +16,7 @@ import requests
 import zxingcpp
 from PIL import Image
 
-from browser_helpers import start_chromium
+from browser_helpers import press_and_wait, start_chromium
 from hosted_helpers import photos_client, read_page, submit
 from interop_helpers import ARTIFACTS, PASSWORD, free_port, secret_hash, unique, unique_email
 
@@ -129,7 +129,7 @@ def test_the_journey_in_chromium(cognito, endpoint):
         driver.find_element(By.NAME, "username").send_keys(name)
         driver.find_element(By.NAME, "password").send_keys(PASSWORD)
         driver.save_screenshot(str(SHOTS / "01-sign-in.png"))
-        driver.find_element(By.NAME, "signInSubmitButton").click()
+        press_and_wait(driver, "signInSubmitButton")
         WebDriverWait(driver, 10).until(lambda d: d.find_elements(By.NAME, "secret"), message=lambda: driver.page_source[:2000])
         secret = driver.find_element(By.NAME, "secret").get_attribute("value")
         uri = driver.find_element(By.CSS_SELECTOR, 'a[href^="otpauth:"]').get_attribute("href")
@@ -141,7 +141,7 @@ def test_the_journey_in_chromium(cognito, endpoint):
         assert f"secret={secret}" in uri
         totp = pyotp.TOTP(secret)
         driver.find_element(By.NAME, "code").send_keys(totp.now())
-        driver.find_element(By.NAME, "verify").click()
+        press_and_wait(driver, "verify")
         assert driver.current_url.startswith(base + "/callback?code="), driver.current_url
         # A fresh browser (no hosted session), then in again: the code page.
         driver.get(endpoint + "/health")
@@ -149,15 +149,15 @@ def test_the_journey_in_chromium(cognito, endpoint):
         driver.get(authorize_url(endpoint, client, base))
         driver.find_element(By.NAME, "username").send_keys(name)
         driver.find_element(By.NAME, "password").send_keys(PASSWORD)
-        driver.find_element(By.NAME, "signInSubmitButton").click()
+        press_and_wait(driver, "signInSubmitButton")
         assert "Enter your code" in driver.page_source
         driver.save_screenshot(str(SHOTS / "03-code.png"))
         driver.find_element(By.NAME, "code").send_keys("000000" if totp.at(time.time() + 30) != "000000" else "111111")
-        driver.find_element(By.NAME, "verify").click()
+        press_and_wait(driver, "verify")
         assert "That code is not right" in driver.page_source
         driver.save_screenshot(str(SHOTS / "04-wrong-code.png"))
         driver.find_element(By.NAME, "code").send_keys(totp.at(time.time() + 30))
-        driver.find_element(By.NAME, "verify").click()
+        press_and_wait(driver, "verify")
         assert driver.current_url.startswith(base + "/callback?code="), driver.current_url
     finally:
         driver.quit()

@@ -23,9 +23,7 @@ extension Cognate {
         if let user, user.status != .resetRequired {
             guard let record = user.password, let stored = try verifier(user, pool: pool) else { throw CognitoError.incorrectCredentials }
             try await preAuthentication(user.username, user, pool: pool, client: client, clientMetadata: clientMetadata)
-            return try await srpChallenge(
-                username: user.username, salt: record.salt, verifier: stored, a: aBytes, simulated: false, client: client, pool: pool, deviceKey: params["DEVICE_KEY"]
-            )
+            return try await srpChallenge(username: user.username, salt: record.salt, verifier: stored, a: aBytes, simulated: false, client: client, pool: pool)
         }
         // An unknown user, or (with existence errors prevented) one who must reset the password,
         // as Cognito treats imported users: a stable, plausible challenge that step two refuses.
@@ -55,7 +53,7 @@ extension Cognate {
     /// sealed state then also travels as the Session.
     func srpChallenge(
         username: String, salt: [UInt8], verifier v: [UInt8], a aBytes: [UInt8], simulated: Bool, client: AppClient, pool: UserPool,
-        custom: [CustomChallengeResult]? = nil, deviceKey: String? = nil
+        custom: [CustomChallengeResult]? = nil
     ) async throws -> AuthStep {
         let ephemeral = try await srpEphemerals.take(deps)
         let b = ephemeral.secret
@@ -64,7 +62,7 @@ extension Cognate {
             kind: "PASSWORD_VERIFIER", poolId: pool.id, clientId: client.id, username: username,
             expiresAt: now + Double(client.authSessionSeconds), nonce: deps.random.uuid(),
             srpA: Hex.encode(Hex.stripLeadingZeros(aBytes)), srpB: Hex.encode(bigB), srpSecret: Hex.encode(b), simulated: simulated ? true : nil,
-            customSession: custom, deviceKey: deviceKey
+            customSession: custom
         )
         let sealed = try seal(state)
         return AuthStep(
@@ -98,8 +96,9 @@ extension Cognate {
         if user.status == .resetRequired {
             throw client.preventUserExistenceErrors ? CognitoError.incorrectCredentials : CognitoError.passwordResetRequired
         }
-        let deviceKey = responses["DEVICE_KEY"] ?? state.deviceKey
-        // An unknown device is refused before the proof is spent: SDKs answer again without it.
+        // The answer's own DEVICE_KEY (the SDKs send it with the proof): an unknown one is refused
+        // before the proof is spent, and the SDKs answer again without it.
+        let deviceKey = responses["DEVICE_KEY"]
         _ = try await signInDevice(user, pool: pool, key: deviceKey)
         guard user.password != nil, let v = try verifier(user, pool: pool),
               let a = state.srpA.flatMap(Hex.decode), let bigB = state.srpB.flatMap(Hex.decode), let b = state.srpSecret.flatMap(Hex.decode),

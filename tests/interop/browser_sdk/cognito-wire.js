@@ -5,7 +5,10 @@
  * It puts on the wire what amazon-cognito-identity-js (the library under Amplify's Auth) puts
  * there, header for header and member for member: a cross-origin fetch() (so a CORS preflight),
  * USER_SRP_AUTH / PASSWORD_VERIFIER, the SDK's localStorage keys and its refresh request, nulls
- * included. It is not that library's code; only its requests are copied.
+ * included, and, in pools that remember devices, the device calls the SDK makes by itself:
+ * ConfirmDevice after a sign-in that hands out NewDeviceMetadata, DEVICE_KEY on later sign-ins and
+ * refreshes, GetDevice / ListDevices, and its retry of PASSWORD_VERIFIER when the remembered device
+ * was forgotten. It is not that library's code; only its requests are copied.
  *
  * No third-party code and no build step: BigInt does the group arithmetic and WebCrypto
  * (crypto.subtle) does SHA-256 and HMAC-SHA256, so the page must be a secure context
@@ -187,6 +190,28 @@
     }
   }
 
+  /** A new device's secret, as the SDK makes it before ConfirmDevice (spec §5.3): a random
+   *  password kept on the device, a salt, and the SRP verifier of DeviceGroupKey/DeviceKey/password.
+   *    randomPassword = base64(40 random bytes)
+   *    salt           = padHex(16 random bytes read as an integer)   (so 15 to 17 bytes)
+   *    x              = H(salt | Hs(DeviceGroupKey | DeviceKey | ":" | randomPassword))
+   *    verifier       = padHex(g^x mod N)
+   *  and DeviceSecretVerifierConfig carries base64 of the bytes of the two hex strings. */
+  async function deviceSecret(deviceGroupKey, deviceKey) {
+    const randomPassword = bytesToBase64(crypto.getRandomValues(new Uint8Array(40)));
+    const saltHex = padHex(randomBigInt(16));
+    const inner = await hashString(`${deviceGroupKey}${deviceKey}:${randomPassword}`);
+    const x = BigInt('0x' + (await hashHex(saltHex + inner)));
+    const verifierHex = padHex(modPow(G, x, N));
+    return {
+      randomPassword,
+      saltHex,
+      verifierHex,
+      // Salt before PasswordVerifier, the order the SDK builds the object in.
+      config: { Salt: bytesToBase64(hexToBytes(saltHex)), PasswordVerifier: bytesToBase64(hexToBytes(verifierHex)) },
+    };
+  }
+
   // ---------------------------------------------------------------------------------------------
   // The wire
 
@@ -266,7 +291,10 @@
   // A user pool app client, with the SDK's requests and storage
 
   /** What a browser app gets from CognitoUserPool + CognitoUser: sign-up, SRP sign-in, the
-   *  session kept in storage under the SDK's keys, refresh, password change and sign-out. */
+   *  session kept in storage under the SDK's keys, refresh, password change and sign-out, and the
+   *  remembered device. One PoolClient is one CognitoUser object for the life of a page load: like
+   *  it, it keeps the device key in memory (null after a reload) besides storage, and that memory
+   *  decides whether InitiateAuth carries DEVICE_KEY. */
   class PoolClient {
     constructor({ endpoint, userPoolId, clientId, storage = global.localStorage, userContextData = null, onExchange = null }) {
       this.userPoolId = userPoolId;
@@ -276,6 +304,10 @@
       // its EncodedData is opaque to the app, so any string stands in for it.
       this.userContextData = userContextData;
       this.wire = new WireClient(endpoint, { onExchange });
+      // The SDK's CognitoUser fields deviceKey, deviceGroupKey and randomPassword.
+      this.deviceKey = null;
+      this.deviceGroupKey = null;
+      this.randomPassword = null;
     }
 
     keyPrefix() {
@@ -314,13 +346,15 @@
     }
 
     /** USER_SRP_AUTH then PASSWORD_VERIFIER, as CognitoUser.authenticateUser does by default.
-     *  On tokens the session is cached under USER_ID_FOR_SRP, the name the SDK switches to. */
+     *  On tokens the session is cached under USER_ID_FOR_SRP, the name the SDK switches to; when
+     *  they come with NewDeviceMetadata the new device is confirmed and remembered (the SDK does
+     *  this inside authenticateUser, before it reports success). */
     async signIn(username, password, clientMetadata = {}) {
       const srp = new SrpClient(this.userPoolId);
       const authParameters = { USERNAME: username, SRP_A: srp.srpA };
-      // The SDK adds DEVICE_KEY here only when one is remembered (it skips a null here).
-      const deviceKey = this.storage.getItem(`${this.keyPrefix()}.${username}.deviceKey`);
-      if (deviceKey != null) authParameters.DEVICE_KEY = deviceKey;
+      // DEVICE_KEY only when this object already holds one (after a refresh, say); after a reload
+      // it is not read from storage until the challenge is in. A null is left out here.
+      if (this.deviceKey != null) authParameters.DEVICE_KEY = this.deviceKey;
       const challenge = await this.wire.call('InitiateAuth', {
         AuthFlow: 'USER_SRP_AUTH',
         ClientId: this.clientId,
@@ -333,6 +367,8 @@
       }
       const params = challenge.ChallengeParameters;
       const userId = params.USER_ID_FOR_SRP;
+      // Now the device remembered for that name, if any, is read back from storage.
+      this.loadCachedDevice(userId);
       const timestamp = cognitoTimestamp();
       const claim = await srp.passwordClaim({
         userId, password, salt: params.SALT, srpB: params.SRP_B, secretBlock: params.SECRET_BLOCK, timestamp,
@@ -343,17 +379,106 @@
         TIMESTAMP: timestamp,
         PASSWORD_CLAIM_SIGNATURE: claim.signature,
       };
-      if (deviceKey != null) responses.DEVICE_KEY = deviceKey;
-      const answer = await this.wire.call('RespondToAuthChallenge', {
+      if (this.deviceKey != null) responses.DEVICE_KEY = this.deviceKey;
+      const request = {
         ChallengeName: 'PASSWORD_VERIFIER',
         ClientId: this.clientId,
         ChallengeResponses: responses,
         Session: challenge.Session, // Cognito sends none here, so this drops out of the JSON
         ClientMetadata: clientMetadata,
         UserContextData: this.contextData(),
+      };
+      let answer;
+      let forgottenDevice = null;
+      try {
+        answer = await this.wire.call('RespondToAuthChallenge', request);
+      } catch (e) {
+        // A remembered device the pool no longer knows: the SDK forgets it locally and sends the
+        // same answer again (same TIMESTAMP and signature) with "DEVICE_KEY": null.
+        if (!(e instanceof WireError && e.code === 'ResourceNotFoundException' &&
+              String(e.message).toLowerCase().includes('device'))) throw e;
+        forgottenDevice = responses.DEVICE_KEY;
+        responses.DEVICE_KEY = null;
+        this.forgetDeviceLocally(userId);
+        answer = await this.wire.call('RespondToAuthChallenge', request);
+      }
+      let newDevice = null;
+      if (answer.AuthenticationResult) {
+        this.cacheTokens(userId, answer.AuthenticationResult);
+        if (answer.AuthenticationResult.NewDeviceMetadata) {
+          newDevice = await this.confirmNewDevice(userId, answer.AuthenticationResult);
+        }
+      }
+      return { challenge, timestamp, answer, newDevice, forgottenDevice };
+    }
+
+    /** ConfirmDevice for the device a sign-in just made, then the three device keys in storage.
+     *  The DeviceName is the browser's user agent, as the SDK sends it. */
+    async confirmNewDevice(userId, tokens) {
+      const meta = tokens.NewDeviceMetadata;
+      const secret = await deviceSecret(meta.DeviceGroupKey, meta.DeviceKey);
+      this.deviceGroupKey = meta.DeviceGroupKey;
+      this.randomPassword = secret.randomPassword;
+      const result = await this.wire.call('ConfirmDevice', {
+        DeviceKey: meta.DeviceKey,
+        AccessToken: tokens.AccessToken,
+        DeviceSecretVerifierConfig: secret.config,
+        DeviceName: global.navigator.userAgent,
       });
-      if (answer.AuthenticationResult) this.cacheTokens(userId, answer.AuthenticationResult);
-      return { challenge, timestamp, answer };
+      this.deviceKey = meta.DeviceKey;
+      this.cacheDevice(userId);
+      return { metadata: meta, secret, result, userConfirmationNecessary: result.UserConfirmationNecessary === true };
+    }
+
+    deviceStorageKeys(username) {
+      const p = `${this.keyPrefix()}.${username}`;
+      return { deviceKey: `${p}.deviceKey`, randomPasswordKey: `${p}.randomPasswordKey`, deviceGroupKey: `${p}.deviceGroupKey` };
+    }
+
+    cacheDevice(username) {
+      const k = this.deviceStorageKeys(username);
+      this.storage.setItem(k.deviceKey, this.deviceKey);
+      this.storage.setItem(k.randomPasswordKey, this.randomPassword);
+      this.storage.setItem(k.deviceGroupKey, this.deviceGroupKey);
+    }
+
+    // Only when a device key is stored; otherwise what is in memory stays.
+    loadCachedDevice(username) {
+      const k = this.deviceStorageKeys(username);
+      if (this.storage.getItem(k.deviceKey)) {
+        this.deviceKey = this.storage.getItem(k.deviceKey);
+        this.randomPassword = this.storage.getItem(k.randomPasswordKey);
+        this.deviceGroupKey = this.storage.getItem(k.deviceGroupKey);
+      }
+    }
+
+    forgetDeviceLocally(username) {
+      this.deviceKey = null;
+      this.randomPassword = null;
+      this.deviceGroupKey = null;
+      const k = this.deviceStorageKeys(username);
+      for (const key of Object.values(k)) this.storage.removeItem(key);
+    }
+
+    /** The device keys in storage for a user (LastAuthUser by default), as stored strings. */
+    cachedDevice(username = this.storage.getItem(`${this.keyPrefix()}.LastAuthUser`)) {
+      if (!username) return null;
+      const k = this.deviceStorageKeys(username);
+      const out = {};
+      for (const [name, key] of Object.entries(k)) out[name] = this.storage.getItem(key);
+      return out;
+    }
+
+    /** CognitoUser.getDevice: the device this object holds the key of. */
+    getDevice(accessToken) {
+      return this.wire.call('GetDevice', { AccessToken: accessToken, DeviceKey: this.deviceKey });
+    }
+
+    /** CognitoUser.listDevices(limit, paginationToken): the token only when there is one. */
+    listDevices(accessToken, limit, paginationToken = null) {
+      const params = { AccessToken: accessToken, Limit: limit };
+      if (paginationToken) params.PaginationToken = paginationToken;
+      return this.wire.call('ListDevices', params);
     }
 
     getUser(accessToken) {
@@ -377,19 +502,30 @@
     }
 
     /** CognitoUser.refreshSession: REFRESH_TOKEN_AUTH with DEVICE_KEY read from storage, which is
-     *  null when no device was remembered. The SDK sends that null rather than leaving it out. */
+     *  null when no device was remembered. The SDK sends that null rather than leaving it out. The
+     *  key read also becomes this object's device key (so a later sign-in sends it), and a
+     *  NotAuthorizedException drops the cached tokens (the device keys stay). */
     async refreshSession(refreshToken, clientMetadata = undefined) {
       const prefix = this.keyPrefix();
       const authParameters = { REFRESH_TOKEN: refreshToken };
       const user = this.storage.getItem(`${prefix}.LastAuthUser`);
-      if (user) authParameters.DEVICE_KEY = this.storage.getItem(`${prefix}.${user}.deviceKey`);
-      const data = await this.wire.call('InitiateAuth', {
-        ClientId: this.clientId,
-        AuthFlow: 'REFRESH_TOKEN_AUTH',
-        AuthParameters: authParameters,
-        ClientMetadata: clientMetadata,
-        UserContextData: this.contextData(),
-      });
+      if (user) {
+        this.deviceKey = this.storage.getItem(`${prefix}.${user}.deviceKey`);
+        authParameters.DEVICE_KEY = this.deviceKey;
+      }
+      let data;
+      try {
+        data = await this.wire.call('InitiateAuth', {
+          ClientId: this.clientId,
+          AuthFlow: 'REFRESH_TOKEN_AUTH',
+          AuthParameters: authParameters,
+          ClientMetadata: clientMetadata,
+          UserContextData: this.contextData(),
+        });
+      } catch (e) {
+        if (e instanceof WireError && e.code === 'NotAuthorizedException') this.clearCachedTokens();
+        throw e;
+      }
       const result = Object.assign({}, data.AuthenticationResult);
       // Without rotation Cognito sends no new refresh token; the SDK keeps the one it had.
       if (!Object.prototype.hasOwnProperty.call(result, 'RefreshToken')) result.RefreshToken = refreshToken;
@@ -440,6 +576,6 @@
     WireError,
     PoolClient,
     jwtPayload,
-    srp: { N, G, SrpClient, padHex, modPow, kValue, hashHex, hashString, cognitoTimestamp, bytesToHex },
+    srp: { N, G, SrpClient, padHex, modPow, kValue, hashHex, hashString, cognitoTimestamp, bytesToHex, deviceSecret },
   };
 })(window);
