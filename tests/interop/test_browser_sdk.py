@@ -293,6 +293,7 @@ def test_sdk_journey_in_chromium(browser, page_server, cognito, endpoint, latest
     assert_ok(r, "SignUp")
     sent = request_of(r, "SignUp")
     assert sent["UserContextData"]["EncodedData"] and sent["ClientMetadata"], sent
+    assert sent["AnalyticsMetadata"] == {"AnalyticsEndpointId": "pinpoint-endpoint-0b1f"}, sent
     assert r["result"]["UserConfirmed"] is False, r["result"]
     user_sub = r["result"]["UserSub"]
     assert UUID_RE.match(user_sub), r["result"]
@@ -310,6 +311,7 @@ def test_sdk_journey_in_chromium(browser, page_server, cognito, endpoint, latest
     first = assert_signed_in(r, username, client_id, "first password")
     sent = request_of(r, "InitiateAuth")
     assert sent["AuthFlow"] == "USER_SRP_AUTH" and sent["ClientMetadata"] == {}, sent
+    assert sent["AnalyticsMetadata"] == {"AnalyticsEndpointId": "pinpoint-endpoint-0b1f"}, sent
     assert set(sent["AuthParameters"]) == {"USERNAME", "SRP_A"}, sent["AuthParameters"]
     id_claims = verified_claims(jwks, first["IdToken"], client_id, issuer, "id")
     assert id_claims["sub"] == user_sub and id_claims["cognito:username"] == username, id_claims

@@ -296,8 +296,10 @@
    *  it, it keeps the device key in memory (null after a reload) besides storage, and that memory
    *  decides whether InitiateAuth carries DEVICE_KEY. */
   class PoolClient {
-    constructor({ endpoint, userPoolId, clientId, storage = global.localStorage, userContextData = null, onExchange = null }) {
+    constructor({ endpoint, userPoolId, clientId, storage = global.localStorage, userContextData = null, analyticsEndpointId = null, onExchange = null }) {
       this.userPoolId = userPoolId;
+      // Amplify adds AnalyticsMetadata when the app has a Pinpoint endpoint; Cognito only passes it on.
+      this.analyticsEndpointId = analyticsEndpointId;
       this.clientId = clientId;
       this.storage = storage;
       // The SDK adds UserContextData when Cognito's advanced security script is on the page;
@@ -318,6 +320,10 @@
       return this.userContextData ? { EncodedData: this.userContextData } : undefined;
     }
 
+    analytics() {
+      return this.analyticsEndpointId ? { AnalyticsEndpointId: this.analyticsEndpointId } : undefined;
+    }
+
     // SignUp as CognitoUserPool.signUp(username, password, attributes, validationData, cb,
     // clientMetadata) sends it. Apps commonly pass null for validationData (the SDK's README
     // does), and the SDK forwards that null as is.
@@ -330,6 +336,7 @@
         ValidationData: validationData,
         ClientMetadata: clientMetadata,
         UserContextData: this.contextData(),
+        AnalyticsMetadata: this.analytics(),
       });
     }
 
@@ -342,6 +349,7 @@
         ForceAliasCreation: forceAliasCreation,
         ClientMetadata: clientMetadata,
         UserContextData: this.contextData(),
+        AnalyticsMetadata: this.analytics(),
       });
     }
 
@@ -361,6 +369,7 @@
         AuthParameters: authParameters,
         ClientMetadata: clientMetadata,
         UserContextData: this.contextData(),
+        AnalyticsMetadata: this.analytics(),
       });
       if (challenge.ChallengeName !== 'PASSWORD_VERIFIER') {
         throw new Error('expected a PASSWORD_VERIFIER challenge, got ' + JSON.stringify(challenge));
@@ -387,6 +396,7 @@
         Session: challenge.Session, // Cognito sends none here, so this drops out of the JSON
         ClientMetadata: clientMetadata,
         UserContextData: this.contextData(),
+        AnalyticsMetadata: this.analytics(),
       };
       let answer;
       let forgottenDevice = null;
