@@ -2,8 +2,8 @@
 import PackageDescription
 
 // Targets are split along dependency lines: the domain core has no I/O, crypto needs only
-// libcrypto, the store only libsqlite3, delivery only libcurl, and only CognateHTTP pulls in
-// Hummingbird.
+// libcrypto, the store libsqlite3 and postgres-nio, delivery only libcurl, and only CognateHTTP
+// pulls in Hummingbird.
 let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
 ]
@@ -21,6 +21,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
     ],
     targets: [
         .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
@@ -29,7 +31,19 @@ let package = Package(
         .target(name: "CognitoModel", swiftSettings: swiftSettings),
         .target(name: "CognateCore", dependencies: ["CognitoModel"], swiftSettings: swiftSettings),
         .target(name: "CognateCrypto", dependencies: ["COpenSSL", "CognateCore"], swiftSettings: swiftSettings),
-        .target(name: "CognateStore", dependencies: ["CSQLite", "CognateCore"], swiftSettings: swiftSettings),
+        // SQLite through its C library; PostgreSQL through postgres-nio.
+        .target(
+            name: "CognateStore",
+            dependencies: [
+                "CSQLite", "CognateCore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // Outbox drain, SMTP, SMS and trigger webhooks: libcurl, no HTTP server.
         .target(
             name: "CognateDelivery",
@@ -80,7 +94,10 @@ let package = Package(
         .testTarget(name: "CognateCoreTests", dependencies: ["CognateCore", "CognitoModel"]),
         .testTarget(name: "CognateDeliveryTests", dependencies: ["CognateDelivery", "CognateCore", "CognateStore"]),
         .testTarget(name: "CognateCryptoTests", dependencies: ["CognateCrypto", "CognateCore"], resources: [.copy("Vectors")]),
-        .testTarget(name: "CognateStoreTests", dependencies: ["CognateStore", "CognateCore", "CognitoModel"]),
+        .testTarget(
+            name: "CognateStoreTests",
+            dependencies: ["CognateStore", "CognateCore", "CognitoModel", .product(name: "Logging", package: "swift-log")]
+        ),
         .testTarget(
             name: "CognateHTTPTests",
             dependencies: [

@@ -65,7 +65,14 @@ public func buildRouter(_ cognate: Cognate, config: ServerConfiguration, outbox:
     router.on("/", method: .options) { request, _ in
         Response(status: .ok, headers: CORS.preflight(requestedHeaders: request.headers[.accessControlRequestHeaders]))
     }
-    router.get("/health") { _, _ in Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: #"{"status":"ok"}"#))) }
+    // Load balancers take a node out while its database does not answer.
+    router.get("/health") { _, _ in
+        let up = await cognate.deps.store.ping()
+        return Response(
+            status: up ? .ok : .serviceUnavailable, headers: [.contentType: "application/json"],
+            body: .init(byteBuffer: ByteBuffer(string: up ? #"{"status":"ok","database":"ok"}"# : #"{"status":"unavailable","database":"unreachable"}"#))
+        )
+    }
     WellKnown(cognate: cognate).register(on: router)
     hostedUI.register(on: router)
     OAuthEndpoints(cognate: cognate, defaultRegion: config.defaultRegion, maxBodySize: config.maxBodySize).register(on: router)

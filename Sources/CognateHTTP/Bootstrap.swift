@@ -53,11 +53,21 @@ public struct Bootstrap {
     /// first start), the session key every node shares (stored sealed under the master key), and
     /// the key that hashes one-time codes (derived from the master key).
     public static func open(_ config: ServerConfiguration, logger: Logger) async throws -> Opened {
-        let path = config.databasePath
-        if path != ":memory:" {
-            try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent.isEmpty ? "." : (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        let store: SQLStore
+        if config.isPostgres {
+            let settings = try config.postgresSettings()
+            do {
+                store = try await SQLStore(postgres: PostgresDatabase(settings, logger: logger))
+            } catch {
+                throw BootstrapError("Cannot open the PostgreSQL database \(settings.summary): \(error)")
+            }
+        } else {
+            let path = config.databasePath
+            if path != ":memory:" {
+                try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent.isEmpty ? "." : (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            }
+            store = try SQLStore(path: path)
         }
-        let store = try SQLStore(path: path)
         let random = OpenSSLRandom()
         let digests = OpenSSLDigests()
         let master = try masterKey(config, random: random, logger: logger)

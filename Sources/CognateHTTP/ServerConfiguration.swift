@@ -1,3 +1,5 @@
+import CognateStore
+
 /// Everything the server is configured with. Only the executable reads the environment and
 /// arguments; tests build this directly.
 public struct ServerConfiguration: Sendable {
@@ -5,8 +7,13 @@ public struct ServerConfiguration: Sendable {
     public var port: Int = 9229
     /// Where the SQLite database and the generated master key live.
     public var dataDirectory: String = ".cognate"
-    /// A SQLite path (or `sqlite:PATH`); nil means `<dataDirectory>/cognate.sqlite`. ":memory:" for tests.
+    /// A SQLite path (or `sqlite:PATH`), or a `postgres://` URL; nil means
+    /// `<dataDirectory>/cognate.sqlite`. ":memory:" for tests.
     public var databaseURL: String?
+    /// PostgreSQL: connections per node, seconds to wait for one, seconds a statement may run.
+    public var databasePoolSize: Int = 10
+    public var databaseConnectTimeout: Double = 5
+    public var databaseStatementTimeout: Double = 10
     /// Base URL of token issuers and links; nil means `http://HOST:PORT`.
     public var publicURL: String?
     /// Issue tokens with Cognito's issuer (`https://cognito-idp.{region}.amazonaws.com/{poolId}`).
@@ -47,6 +54,23 @@ public struct ServerConfiguration: Sendable {
         var url = publicURL ?? "http://\(host.contains(":") ? "[\(host)]" : host):\(port)"
         while url.hasSuffix("/") { url.removeLast() }
         return url
+    }
+
+    public var isPostgres: Bool { databaseURL.map(PostgresSettings.isPostgresURL) ?? false }
+
+    /// The PostgreSQL URL with the pool and timeout options.
+    public func postgresSettings() throws -> PostgresSettings {
+        var settings = try PostgresSettings(url: databaseURL ?? "")
+        settings.poolSize = databasePoolSize
+        settings.statementTimeout = databaseStatementTimeout
+        if !(databaseURL ?? "").contains("connect_timeout=") { settings.connectTimeout = databaseConnectTimeout }
+        return settings
+    }
+
+    /// What the start-up banner says the database is (never a password).
+    public var databaseSummary: String {
+        if isPostgres, let s = try? postgresSettings() { return s.summary }
+        return databasePath
     }
 
     public var databasePath: String {

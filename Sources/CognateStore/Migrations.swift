@@ -88,25 +88,56 @@ enum Migrations {
         """,
     ]
 
+    /// The bookkeeping every engine starts with: the applied versions, and the one row whose
+    /// lock makes migrating exclusive. Several nodes starting on one PostgreSQL database at
+    /// once each take that row lock first, so one applies a migration while the others wait and
+    /// then find it applied. A plain row lock, not an advisory lock: PostgreSQL-wire engines such
+    /// as CockroachDB and YugabyteDB have row locks, not always advisory ones.
+    static let bookkeeping = [
+        "CREATE TABLE IF NOT EXISTS schema_version(version INTEGER NOT NULL)",
+        "CREATE TABLE IF NOT EXISTS schema_lock(id INTEGER PRIMARY KEY, taken INTEGER NOT NULL)",
+        "INSERT INTO schema_lock(id, taken) VALUES (1, 0) ON CONFLICT DO NOTHING",
+    ]
+
+    /// Applies the next migration if there is one, in the caller's transaction; false when the
+    /// schema is current.
+    static func step(_ tx: any SQLTransaction, _ dialect: SQLDialect) throws -> Bool {
+        try tx.query("UPDATE schema_lock SET taken = taken + 1 WHERE id = 1", [])
+        let current = try tx.query("SELECT MAX(version) FROM schema_version", []).first?.int(0) ?? 0
+        if current > all.count {
+            throw StoreError.schemaTooNew(Int(current), supported: all.count)
+        }
+        guard current < all.count else { return false }
+        for statement in all[Int(current)].split(separator: ";") where !statement.allSatisfy(\.isWhitespace) {
+            try tx.query(dialect.schema(String(statement)), [])
+        }
+        try tx.query("INSERT INTO schema_version(version) VALUES (?)", [.int(current + 1)])
+        return true
+    }
+
     static func apply(_ db: SQLiteDatabase) throws {
         try db.writeNow { tx in
-            try tx.query("CREATE TABLE IF NOT EXISTS schema_version(version INTEGER NOT NULL)", [])
+            for statement in bookkeeping { try tx.query(statement, []) }
         }
+        while try db.writeNow({ try step($0, .sqlite) }) {}
+    }
+
+    static func apply(_ db: PostgresDatabase) async throws {
+        // Two nodes creating the same table at the same moment can collide in PostgreSQL's
+        // catalog (a unique violation) although both said IF NOT EXISTS: the loser tries again
+        // and finds the table there.
+        var attempt = 0
         while true {
-            let applied = try db.writeNow { tx -> Bool in
-                let current = try tx.query("SELECT MAX(version) FROM schema_version", []).first?.int(0) ?? 0
-                if current > all.count {
-                    throw StoreError.schemaTooNew(Int(current), supported: all.count)
+            do {
+                try await db.write { tx in
+                    for statement in bookkeeping { try tx.query(SQLDialect.postgres.schema(statement), []) }
                 }
-                guard current < all.count else { return false }
-                for statement in all[Int(current)].split(separator: ";") where !statement.allSatisfy(\.isWhitespace) {
-                    try tx.query(String(statement), [])
-                }
-                try tx.query("INSERT INTO schema_version(version) VALUES (?)", [.int(current + 1)])
-                return true
+                break
+            } catch where SQLEngine.isConstraint(error) && attempt < 5 {
+                attempt += 1
             }
-            if !applied { return }
         }
+        while try await db.write({ try step($0, .postgres) }) {}
     }
 }
 

@@ -7,13 +7,13 @@ extension SQLStore: DeviceStore {
     public func putDevice(_ device: Device) async throws {
         let data = try Self.encode(device)
         try await db.write { tx in
-            try tx.query("INSERT OR REPLACE INTO devices(pool_id, username, device_key, data) VALUES (?, ?, ?, ?)",
+            try tx.query("INSERT INTO devices(pool_id, username, device_key, data) VALUES (?, ?, ?, ?) ON CONFLICT (pool_id, username, device_key) DO UPDATE SET data = excluded.data",
                          [.text(device.poolId), .text(device.username), .text(device.key), data])
         }
     }
 
     public func device(poolId: String, username: String, key: String) async throws -> Device? {
-        try readOne(Device.self, "SELECT data FROM devices WHERE pool_id = ? AND username = ? AND device_key = ?", [.text(poolId), .text(username), .text(key)])
+        try await readOne(Device.self, "SELECT data FROM devices WHERE pool_id = ? AND username = ? AND device_key = ?", [.text(poolId), .text(username), .text(key)])
     }
 
     public func updateDevice(poolId: String, username: String, key: String, _ body: @escaping @Sendable (inout Device) throws -> Void) async throws -> Device {
@@ -29,7 +29,7 @@ extension SQLStore: DeviceStore {
     }
 
     public func devices(poolId: String, username: String, after: String?, limit: Int) async throws -> [Device] {
-        try readAll(Device.self, "SELECT data FROM devices WHERE pool_id = ? AND username = ? AND device_key > ? ORDER BY device_key LIMIT ?",
+        try await readAll(Device.self, "SELECT data FROM devices WHERE pool_id = ? AND username = ? AND device_key > ? ORDER BY device_key LIMIT ?",
                     [.text(poolId), .text(username), .text(after ?? ""), .int(Int64(limit))])
     }
 }

@@ -13,11 +13,11 @@ extension SQLStore: DomainStore {
     }
 
     public func domain(_ name: String) async throws -> PoolDomain? {
-        try readOne(PoolDomain.self, "SELECT data FROM domains WHERE domain = ?", [.text(name)])
+        try await readOne(PoolDomain.self, "SELECT data FROM domains WHERE domain = ?", [.text(name)])
     }
 
     public func domains(poolId: String) async throws -> [PoolDomain] {
-        try readAll(PoolDomain.self, "SELECT data FROM domains WHERE pool_id = ? ORDER BY domain", [.text(poolId)])
+        try await readAll(PoolDomain.self, "SELECT data FROM domains WHERE pool_id = ? ORDER BY domain", [.text(poolId)])
     }
 
     public func updateDomain(_ name: String, _ body: @escaping @Sendable (inout PoolDomain) throws -> Void) async throws -> PoolDomain {
@@ -38,7 +38,7 @@ extension SQLStore: ResourceServerStore {
     }
 
     public func resourceServer(poolId: String, identifier: String) async throws -> ResourceServerType? {
-        try readOne(ResourceServerType.self, "SELECT data FROM resource_servers WHERE pool_id = ? AND identifier = ?", [.text(poolId), .text(identifier)])
+        try await readOne(ResourceServerType.self, "SELECT data FROM resource_servers WHERE pool_id = ? AND identifier = ?", [.text(poolId), .text(identifier)])
     }
 
     public func updateResourceServer(poolId: String, identifier: String, _ body: @escaping @Sendable (inout ResourceServerType) throws -> Void) async throws -> ResourceServerType {
@@ -52,7 +52,7 @@ extension SQLStore: ResourceServerStore {
     }
 
     public func listResourceServers(poolId: String, after: String?, limit: Int) async throws -> [ResourceServerType] {
-        try readAll(ResourceServerType.self, "SELECT data FROM resource_servers WHERE pool_id = ? AND identifier > ? ORDER BY identifier LIMIT ?",
+        try await readAll(ResourceServerType.self, "SELECT data FROM resource_servers WHERE pool_id = ? AND identifier > ? ORDER BY identifier LIMIT ?",
                     [.text(poolId), .text(after ?? ""), .int(Int64(limit))])
     }
 }
@@ -61,12 +61,12 @@ extension SQLStore: UICustomizationStore {
     public func putUICustomization(_ value: UICustomization) async throws {
         let data = try Self.encode(value)
         try await db.write { tx in
-            try tx.query("INSERT OR REPLACE INTO ui_customizations(pool_id, client_id, data) VALUES (?, ?, ?)", [.text(value.poolId), .text(value.clientId), data])
+            try tx.query("INSERT INTO ui_customizations(pool_id, client_id, data) VALUES (?, ?, ?) ON CONFLICT (pool_id, client_id) DO UPDATE SET data = excluded.data", [.text(value.poolId), .text(value.clientId), data])
         }
     }
 
     public func uiCustomization(poolId: String, clientId: String) async throws -> UICustomization? {
-        try readOne(UICustomization.self, "SELECT data FROM ui_customizations WHERE pool_id = ? AND client_id = ?", [.text(poolId), .text(clientId)])
+        try await readOne(UICustomization.self, "SELECT data FROM ui_customizations WHERE pool_id = ? AND client_id = ?", [.text(poolId), .text(clientId)])
     }
 }
 
@@ -84,7 +84,7 @@ extension SQLStore: AuthorizationCodeStore {
     }
 
     public func authorizationCode(hash: [UInt8]) async throws -> AuthorizationCode? {
-        try readOne(AuthorizationCode.self, "SELECT data FROM authorization_codes WHERE code_hash = ?", [.blob(hash)])
+        try await readOne(AuthorizationCode.self, "SELECT data FROM authorization_codes WHERE code_hash = ?", [.blob(hash)])
     }
 
     public func redeemAuthorizationCode(hash: [UInt8], originJti: String) async throws -> AuthorizationCode? {
@@ -106,13 +106,13 @@ extension SQLStore: HostedSessionStore {
         let data = try Self.encode(session)
         try await db.write { tx in
             try tx.query("DELETE FROM hosted_sessions WHERE expires_at < ?", [.double(session.expiresAt - 2 * 86400)])
-            try tx.query("INSERT OR REPLACE INTO hosted_sessions(id_hash, pool_id, username, expires_at, data) VALUES (?, ?, ?, ?, ?)",
+            try tx.query("INSERT INTO hosted_sessions(id_hash, pool_id, username, expires_at, data) VALUES (?, ?, ?, ?, ?) ON CONFLICT (id_hash) DO UPDATE SET pool_id = excluded.pool_id, username = excluded.username, expires_at = excluded.expires_at, data = excluded.data",
                          [.blob(session.idHash), .text(session.poolId), .text(session.username), .double(session.expiresAt), data])
         }
     }
 
     public func hostedSession(idHash: [UInt8]) async throws -> HostedSession? {
-        try readOne(HostedSession.self, "SELECT data FROM hosted_sessions WHERE id_hash = ?", [.blob(idHash)])
+        try await readOne(HostedSession.self, "SELECT data FROM hosted_sessions WHERE id_hash = ?", [.blob(idHash)])
     }
 
     public func deleteHostedSession(idHash: [UInt8]) async throws {

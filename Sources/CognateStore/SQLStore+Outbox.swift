@@ -1,7 +1,8 @@
 import CognateCore
 
 /// The outbox table. A claim is one write transaction (SQLite: BEGIN IMMEDIATE, so one writer at a
-/// time across every process on the file), so two nodes never hold the same row at once.
+/// time across every process on the file; PostgreSQL: the rows are locked and rows another node
+/// holds are skipped), so two nodes never hold the same row at once.
 extension SQLStore: OutboxStore {
     public func enqueueOutbox(_ entry: OutboxEntry) async throws {
         try await db.write { tx in
@@ -13,11 +14,12 @@ extension SQLStore: OutboxStore {
     }
 
     public func claimOutbox(now: Double, lease: Double, limit: Int) async throws -> [OutboxEntry] {
-        try await db.write { tx in
+        let claim = db.dialect.claimRows
+        return try await db.write { tx in
             let rows = try tx.query("""
                 SELECT id, pool_id, payload, created_at, attempts, next_attempt_at, last_error FROM outbox
                 WHERE (state = 'pending' AND next_attempt_at <= ?) OR (state = 'claimed' AND lease_until < ?)
-                ORDER BY next_attempt_at LIMIT ?
+                ORDER BY next_attempt_at LIMIT ?\(claim)
                 """, [.double(now), .double(now), .int(Int64(limit))])
             return try rows.map { row in
                 guard let id = row.text(0), let pool = row.text(1), let payload = row.blob(2) else { throw StoreError.corrupt("outbox row") }
@@ -49,7 +51,7 @@ extension SQLStore: OutboxStore {
     }
 
     public func nextOutboxDue() async throws -> Double? {
-        try db.read { tx in
+        try await db.read { tx in
             try tx.query("SELECT MIN(CASE WHEN state = 'pending' THEN next_attempt_at ELSE lease_until END) FROM outbox WHERE state IN ('pending', 'claimed')", [])
                 .first?.double(0)
         }

@@ -3,10 +3,10 @@ import CognitoModel
 import Foundation
 import Synchronization
 
-/// The one SQL store: every storage port of the core over `SQLiteDatabase`. Entities are
-/// stored as JSON next to the key columns they are found by.
+/// The one SQL store: every storage port of the core over SQLite or PostgreSQL (`SQLEngine`).
+/// Entities are stored as JSON next to the key columns they are found by.
 public final class SQLStore: Sendable {
-    let db: SQLiteDatabase
+    let db: SQLEngine
     /// Pools and clients are read on nearly every request and rarely change.
     let pools = DecodeCache<UserPool>(limit: 1024)
     let clients = DecodeCache<AppClient>(limit: 4096)
@@ -17,8 +17,29 @@ public final class SQLStore: Sendable {
 
     /// Opens (creating if needed) and migrates the database at `path` (":memory:" for tests).
     public init(path: String) throws {
-        db = try SQLiteDatabase(path: path)
-        try Migrations.apply(db)
+        let sqlite = try SQLiteDatabase(path: path)
+        try Migrations.apply(sqlite)
+        db = .sqlite(sqlite)
+    }
+
+    /// The store on PostgreSQL, migrated (once, whichever of several nodes starting together
+    /// gets there first).
+    public init(postgres: PostgresDatabase) async throws {
+        try await Migrations.apply(postgres)
+        db = .postgres(postgres)
+    }
+
+    /// Whether the database answers now (SQLite, in this process, always does).
+    public func ping() async -> Bool {
+        switch db {
+        case .sqlite: true
+        case .postgres(let pg): await pg.ping()
+        }
+    }
+
+    /// Closes PostgreSQL's connections (nothing to do for SQLite).
+    public func shutdown() async {
+        if case .postgres(let pg) = db { await pg.shutdown() }
     }
 
     static func encode<T: Encodable>(_ value: T) throws -> SQLValue {
@@ -58,18 +79,18 @@ public final class SQLStore: Sendable {
         }
     }
 
-    func readOne<T: Decodable>(_ type: T.Type, _ sql: String, _ binds: [SQLValue]) throws -> T? {
-        try db.read { tx in try tx.query(sql, binds).first.map { try Self.decode(T.self, $0) } }
+    func readOne<T: Decodable & Sendable>(_ type: T.Type, _ sql: String, _ binds: [SQLValue]) async throws -> T? {
+        try await db.read { tx in try tx.query(sql, binds).first.map { try Self.decode(T.self, $0) } }
     }
 
     /// `readOne` by primary key through a decode cache.
-    func readCached<T: Decodable>(_ cache: DecodeCache<T>, _ key: String, _ sql: String) throws -> T? {
-        guard let bytes = try db.read({ tx in try tx.query(sql, [.text(key)]).first?.blob(0) }) else { return nil }
+    func readCached<T: Decodable & Sendable>(_ cache: DecodeCache<T>, _ key: String, _ sql: String) async throws -> T? {
+        guard let bytes = try await db.read({ tx in try tx.query(sql, [.text(key)]).first?.blob(0) }) else { return nil }
         return try cache.value(key, bytes: bytes) { try JSONDecoder().decode(T.self, from: Data($0)) }
     }
 
-    func readAll<T: Decodable>(_ type: T.Type, _ sql: String, _ binds: [SQLValue]) throws -> [T] {
-        try db.read { tx in try tx.query(sql, binds).map { try Self.decode(T.self, $0) } }
+    func readAll<T: Decodable & Sendable>(_ type: T.Type, _ sql: String, _ binds: [SQLValue]) async throws -> [T] {
+        try await db.read { tx in try tx.query(sql, binds).map { try Self.decode(T.self, $0) } }
     }
 }
 
@@ -88,7 +109,7 @@ extension SQLStore: PoolStore {
     }
 
     public func pool(id: String) async throws -> UserPool? {
-        try readCached(pools, id, "SELECT data FROM pools WHERE id = ?")
+        try await readCached(pools, id, "SELECT data FROM pools WHERE id = ?")
     }
 
     public func updatePool(id: String, _ body: @escaping @Sendable (inout UserPool) throws -> Void) async throws -> UserPool {
@@ -110,15 +131,15 @@ extension SQLStore: PoolStore {
     }
 
     public func listPools(after: String?, limit: Int) async throws -> [UserPool] {
-        try readAll(UserPool.self, "SELECT data FROM pools WHERE id > ? ORDER BY id LIMIT ?", [.text(after ?? ""), .int(Int64(limit))])
+        try await readAll(UserPool.self, "SELECT data FROM pools WHERE id > ? ORDER BY id LIMIT ?", [.text(after ?? ""), .int(Int64(limit))])
     }
 
     public func userCount(poolId: String) async throws -> Int {
-        try db.read { tx in Int(try tx.query("SELECT COUNT(*) FROM users WHERE pool_id = ?", [.text(poolId)]).first?.int(0) ?? 0) }
+        try await db.read { tx in Int(try tx.query("SELECT COUNT(*) FROM users WHERE pool_id = ?", [.text(poolId)]).first?.int(0) ?? 0) }
     }
 
     public func signingKeys(poolId: String) async throws -> [StoredSigningKey] {
-        try readAll(StoredSigningKey.self, "SELECT data FROM signing_keys WHERE pool_id = ? ORDER BY kid", [.text(poolId)])
+        try await readAll(StoredSigningKey.self, "SELECT data FROM signing_keys WHERE pool_id = ? ORDER BY kid", [.text(poolId)])
     }
 }
 
@@ -133,7 +154,7 @@ extension SQLStore: ClientStore {
     }
 
     public func client(id: String) async throws -> AppClient? {
-        try readCached(clients, id, "SELECT data FROM clients WHERE id = ?")
+        try await readCached(clients, id, "SELECT data FROM clients WHERE id = ?")
     }
 
     public func updateClient(id: String, _ body: @escaping @Sendable (inout AppClient) throws -> Void) async throws -> AppClient {
@@ -148,7 +169,7 @@ extension SQLStore: ClientStore {
     }
 
     public func listClients(poolId: String, after: String?, limit: Int) async throws -> [AppClient] {
-        try readAll(AppClient.self, "SELECT data FROM clients WHERE pool_id = ? AND id > ? ORDER BY id LIMIT ?", [.text(poolId), .text(after ?? ""), .int(Int64(limit))])
+        try await readAll(AppClient.self, "SELECT data FROM clients WHERE pool_id = ? AND id > ? ORDER BY id LIMIT ?", [.text(poolId), .text(after ?? ""), .int(Int64(limit))])
     }
 }
 
@@ -185,7 +206,7 @@ extension SQLStore: UserStore {
     static func insertNew(_ tx: any SQLTransaction, _ sql: String, _ binds: [SQLValue], conflict: StoreConflict = .alreadyExists) throws {
         do {
             try tx.query(sql, binds)
-        } catch let e as SQLiteError where e.isConstraint {
+        } catch where SQLEngine.isConstraint(error) {
             throw conflict
         }
     }
@@ -204,11 +225,11 @@ extension SQLStore: UserStore {
     }
 
     public func user(poolId: String, usernameKey: String) async throws -> User? {
-        try readOne(User.self, "SELECT data FROM users WHERE pool_id = ? AND username_key = ?", [.text(poolId), .text(usernameKey)])
+        try await readOne(User.self, "SELECT data FROM users WHERE pool_id = ? AND username_key = ?", [.text(poolId), .text(usernameKey)])
     }
 
     public func user(poolId: String, aliasAttribute: String, value: String) async throws -> User? {
-        try readOne(User.self, """
+        try await readOne(User.self, """
             SELECT u.data FROM user_aliases a JOIN users u ON u.pool_id = a.pool_id AND u.username = a.username
             WHERE a.pool_id = ? AND a.attribute = ? AND a.value = ?
             """, [.text(poolId), .text(aliasAttribute), .text(value)])
@@ -243,7 +264,7 @@ extension SQLStore: UserStore {
     public func searchUsers(poolId: String, attribute: String, value: String, prefix: Bool, after: SearchCursor?, limit: Int) async throws -> [ListedUser] {
         guard let (sql, binds) = Self.searchStatement(poolId: poolId, attribute: attribute, value: value, prefix: prefix, after: after, limit: limit)
         else { return [] }
-        return try db.read { tx in
+        return try await db.read { tx in
             try tx.query(sql, binds).map { row in
                 guard let value = row.text(0), let username = row.text(1) else { throw StoreError.corrupt("user_search") }
                 // A user last written before migration 7 has no listing: made from the user itself.
@@ -317,7 +338,7 @@ extension SQLStore: GroupStore {
     }
 
     public func group(poolId: String, name: String) async throws -> GroupType? {
-        try readOne(GroupType.self, "SELECT data FROM user_groups WHERE pool_id = ? AND name = ?", [.text(poolId), .text(name)])
+        try await readOne(GroupType.self, "SELECT data FROM user_groups WHERE pool_id = ? AND name = ?", [.text(poolId), .text(name)])
     }
 
     public func updateGroup(poolId: String, name: String, _ body: @escaping @Sendable (inout GroupType) throws -> Void) async throws -> GroupType {
@@ -332,12 +353,12 @@ extension SQLStore: GroupStore {
     }
 
     public func listGroups(poolId: String, after: String?, limit: Int) async throws -> [GroupType] {
-        try readAll(GroupType.self, "SELECT data FROM user_groups WHERE pool_id = ? AND name > ? ORDER BY name LIMIT ?", [.text(poolId), .text(after ?? ""), .int(Int64(limit))])
+        try await readAll(GroupType.self, "SELECT data FROM user_groups WHERE pool_id = ? AND name > ? ORDER BY name LIMIT ?", [.text(poolId), .text(after ?? ""), .int(Int64(limit))])
     }
 
     public func addMember(poolId: String, group: String, username: String) async throws {
         try await db.write { tx in
-            try tx.query("INSERT OR IGNORE INTO group_members(pool_id, group_name, username) VALUES (?, ?, ?)", [.text(poolId), .text(group), .text(username)])
+            try tx.query("INSERT INTO group_members(pool_id, group_name, username) VALUES (?, ?, ?) ON CONFLICT DO NOTHING", [.text(poolId), .text(group), .text(username)])
         }
     }
 
@@ -348,14 +369,14 @@ extension SQLStore: GroupStore {
     }
 
     public func groups(poolId: String, username: String) async throws -> [GroupType] {
-        try readAll(GroupType.self, """
+        try await readAll(GroupType.self, """
             SELECT g.data FROM group_members m JOIN user_groups g ON g.pool_id = m.pool_id AND g.name = m.group_name
             WHERE m.pool_id = ? AND m.username = ? ORDER BY g.name
             """, [.text(poolId), .text(username)])
     }
 
     public func members(poolId: String, group: String, after: String?, limit: Int) async throws -> [String] {
-        try db.read { tx in
+        try await db.read { tx in
             try tx.query("SELECT username FROM group_members WHERE pool_id = ? AND group_name = ? AND username > ? ORDER BY username LIMIT ?",
                          [.text(poolId), .text(group), .text(after ?? ""), .int(Int64(limit))]).compactMap { $0.text(0) }
         }
@@ -368,13 +389,13 @@ extension SQLStore: CodeStore {
     public func putCode(_ code: VerificationCode) async throws {
         let data = try Self.encode(code)
         try await db.write { tx in
-            try tx.query("INSERT OR REPLACE INTO codes(pool_id, username, purpose, data) VALUES (?, ?, ?, ?)",
+            try tx.query("INSERT INTO codes(pool_id, username, purpose, data) VALUES (?, ?, ?, ?) ON CONFLICT (pool_id, username, purpose) DO UPDATE SET data = excluded.data",
                          [.text(code.poolId), .text(code.username), .text(code.purpose.rawValue), data])
         }
     }
 
     public func code(poolId: String, username: String, purpose: CodePurpose) async throws -> VerificationCode? {
-        try readOne(VerificationCode.self, "SELECT data FROM codes WHERE pool_id = ? AND username = ? AND purpose = ?", [.text(poolId), .text(username), .text(purpose.rawValue)])
+        try await readOne(VerificationCode.self, "SELECT data FROM codes WHERE pool_id = ? AND username = ? AND purpose = ?", [.text(poolId), .text(username), .text(purpose.rawValue)])
     }
 
     public func attemptCode(poolId: String, username: String, purpose: CodePurpose) async throws -> VerificationCode? {
@@ -428,8 +449,8 @@ extension SQLStore: TokenStore {
                       .double(record.expiresAt)])
     }
 
-    private func family(_ sql: String, _ bind: SQLValue) throws -> RefreshTokenRecord? {
-        try db.read { tx in
+    private func family(_ sql: String, _ bind: SQLValue) async throws -> RefreshTokenRecord? {
+        try await db.read { tx in
             guard let row = try tx.query(sql, [bind]).first else { return nil }
             var r = try Self.decode(RefreshTokenRecord.self, row)
             r.revoked = row.int(1) == 1
@@ -438,16 +459,16 @@ extension SQLStore: TokenStore {
     }
 
     public func refreshToken(hash: [UInt8]) async throws -> RefreshTokenRecord? {
-        try family("SELECT data, revoked FROM refresh_tokens WHERE token_hash = ?", .blob(hash))
+        try await family("SELECT data, revoked FROM refresh_tokens WHERE token_hash = ?", .blob(hash))
     }
 
     public func refreshFamily(originJti: String) async throws -> RefreshTokenRecord? {
-        try family("SELECT data, revoked FROM refresh_tokens WHERE origin_jti = ?", .text(originJti))
+        try await family("SELECT data, revoked FROM refresh_tokens WHERE origin_jti = ?", .text(originJti))
     }
 
     /// One column instead of the whole record: every access-token check asks this.
     public func familyRevoked(originJti: String) async throws -> Bool? {
-        try db.read { tx in try tx.query("SELECT revoked FROM refresh_tokens WHERE origin_jti = ?", [.text(originJti)]).first.map { $0.int(0) == 1 } }
+        try await db.read { tx in try tx.query("SELECT revoked FROM refresh_tokens WHERE origin_jti = ?", [.text(originJti)]).first.map { $0.int(0) == 1 } }
     }
 
     public func revokeFamily(originJti: String) async throws {
@@ -465,7 +486,7 @@ extension SQLStore: TokenStore {
 
 extension SQLStore: LockoutStore {
     public func signInFailures(poolId: String, username: String) async throws -> SignInFailures? {
-        try db.read { tx in
+        try await db.read { tx in
             try tx.query("SELECT count, last_at FROM sign_in_failures WHERE pool_id = ? AND username = ?", [.text(poolId), .text(username)]).first.map {
                 SignInFailures(count: Int($0.int(0) ?? 0), lastAt: $0.double(1) ?? 0)
             }
@@ -494,7 +515,7 @@ extension SQLStore: LockoutStore {
 extension SQLStore: SettingsStore, OnceStore {
     public func setting(_ key: String, orInsert value: [UInt8]) async throws -> [UInt8] {
         try await db.write { tx in
-            try tx.query("INSERT OR IGNORE INTO settings(key, value) VALUES (?, ?)", [.text(key), .blob(value)])
+            try tx.query("INSERT INTO settings(key, value) VALUES (?, ?) ON CONFLICT DO NOTHING", [.text(key), .blob(value)])
             guard let stored = try tx.query("SELECT value FROM settings WHERE key = ?", [.text(key)]).first?.blob(0) else {
                 throw StoreError.corrupt("setting \(key)")
             }
@@ -508,7 +529,7 @@ extension SQLStore: SettingsStore, OnceStore {
     }
 
     public func isConsumed(id: [UInt8]) async throws -> Bool {
-        try db.read { tx in try !tx.query("SELECT 1 FROM once_markers WHERE id = ?", [.blob(id)]).isEmpty }
+        try await db.read { tx in try !tx.query("SELECT 1 FROM once_markers WHERE id = ?", [.blob(id)]).isEmpty }
     }
 
     /// Markers are random per challenge and never asked for again once expired, so when they go
@@ -524,7 +545,7 @@ extension SQLStore: SettingsStore, OnceStore {
         if let purgeBefore {
             try tx.query("DELETE FROM once_markers WHERE expires_at < ?", [.double(purgeBefore)])
         }
-        try tx.query("INSERT OR IGNORE INTO once_markers(id, expires_at) VALUES (?, ?)", [.blob(marker.id), .double(marker.expiresAt)])
+        try tx.query("INSERT INTO once_markers(id, expires_at) VALUES (?, ?) ON CONFLICT DO NOTHING", [.blob(marker.id), .double(marker.expiresAt)])
         return tx.changes == 1
     }
 }

@@ -10,7 +10,10 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Address to listen on. [env: COGNATE_HOST]") var host: String?
     @Option(help: "Port to listen on. [env: COGNATE_PORT] (default: 9229)") var port: Int?
     @Option(help: "Directory for the database and master key. [env: COGNATE_DATA_DIR] (default: ./.cognate)") var dataDir: String?
-    @Option(help: "Database: a SQLite file path or sqlite:PATH. [env: COGNATE_DATABASE_URL] (default: DATA_DIR/cognate.sqlite)") var databaseURL: String?
+    @Option(help: "Database: a SQLite file path or sqlite:PATH, or postgres://user:pass@host:port/db[?sslmode=…] for several nodes on one PostgreSQL. [env: COGNATE_DATABASE_URL] (default: DATA_DIR/cognate.sqlite)") var databaseURL: String?
+    @Option(help: "PostgreSQL connections per node. [env: COGNATE_DATABASE_POOL_SIZE] (default: 10)") var databasePoolSize: Int?
+    @Option(help: "Seconds to wait for a PostgreSQL connection before a request fails. [env: COGNATE_DATABASE_CONNECT_TIMEOUT] (default: 5)") var databaseConnectTimeout: Double?
+    @Option(help: "Seconds a PostgreSQL statement may run. [env: COGNATE_DATABASE_STATEMENT_TIMEOUT] (default: 10)") var databaseStatementTimeout: Double?
     @Option(help: "Public base URL for token issuers and links. [env: COGNATE_PUBLIC_URL] (default: http://HOST:PORT)") var publicURL: String?
     @Option(help: "Region for requests without a SigV4 scope. [env: COGNATE_REGION] (default: us-east-1)") var region: String?
     @Option(help: "Access key id that signed (admin) operations must be SigV4-signed with, beside --secret-access-key. [env: COGNATE_ACCESS_KEY_ID] (default: any signature is accepted)") var accessKeyId: String?
@@ -35,7 +38,19 @@ struct Serve: AsyncParsableCommand {
         config.host = host ?? env["COGNATE_HOST"] ?? config.host
         if let p = port ?? env["COGNATE_PORT"].flatMap(Int.init) { config.port = p }
         config.dataDirectory = dataDir ?? env["COGNATE_DATA_DIR"] ?? config.dataDirectory
-        config.databaseURL = databaseURL ?? env["COGNATE_DATABASE_URL"]
+        config.databaseURL = databaseURL ?? env["COGNATE_DATABASE_URL"].flatMap { $0.isEmpty ? nil : $0 }
+        if let n = databasePoolSize ?? env["COGNATE_DATABASE_POOL_SIZE"].flatMap(Int.init) {
+            guard n > 0 else { throw ValidationError("--database-pool-size must be at least 1.") }
+            config.databasePoolSize = n
+        }
+        if let t = databaseConnectTimeout ?? env["COGNATE_DATABASE_CONNECT_TIMEOUT"].flatMap(Double.init) {
+            guard t > 0 else { throw ValidationError("--database-connect-timeout must be positive.") }
+            config.databaseConnectTimeout = t
+        }
+        if let t = databaseStatementTimeout ?? env["COGNATE_DATABASE_STATEMENT_TIMEOUT"].flatMap(Double.init) {
+            guard t > 0 else { throw ValidationError("--database-statement-timeout must be positive.") }
+            config.databaseStatementTimeout = t
+        }
         config.publicURL = publicURL ?? env["COGNATE_PUBLIC_URL"]
         config.defaultRegion = region ?? env["COGNATE_REGION"] ?? config.defaultRegion
         let keyId = accessKeyId ?? env["COGNATE_ACCESS_KEY_ID"].flatMap { $0.isEmpty ? nil : $0 }
@@ -61,8 +76,8 @@ struct Serve: AsyncParsableCommand {
 
         var logger = Logger(label: "cognate")
         logger.logLevel = (logLevel ?? env["COGNATE_LOG_LEVEL"]).flatMap(Logger.Level.init(rawValue:)) ?? .info
-        if config.databaseURL?.hasPrefix("postgres") == true {
-            throw ValidationError("PostgreSQL is not supported yet; use a SQLite path.")
+        if config.isPostgres {
+            do { _ = try config.postgresSettings() } catch { throw ValidationError("\(error)") }
         }
         if config.accessCredential == nil, !config.dev, !Self.isLoopback(config.host), !(allowUnsignedAdmin || flag("COGNATE_ALLOW_UNSIGNED_ADMIN")) {
             throw ValidationError("""
@@ -126,7 +141,7 @@ enum QuickStart {
         return """
 
         Cognate is running at \(url)\(c.dev ? "  (development mode: codes at \(url)/_dev/outbox)" : "")
-        Database: \(c.databasePath)
+        Database: \(c.databaseSummary)
 
         Quick start with the AWS CLI (\(c.accessCredential == nil ? "any credentials work" : "admin calls need the configured key")):
           export AWS_ACCESS_KEY_ID=\(c.accessCredential?.accessKeyId ?? "local") AWS_SECRET_ACCESS_KEY=\(c.accessCredential == nil ? "local" : "\"$COGNATE_SECRET_ACCESS_KEY\"") AWS_DEFAULT_REGION=\(c.defaultRegion)

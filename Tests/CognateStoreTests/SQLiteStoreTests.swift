@@ -85,14 +85,14 @@ struct SQLiteStoreTests {
         let store = try SQLStore(path: dir.file("cognate.db"))
         let alice = Fixture.user("p1", "alice", email: "alice@example.com", attributes: ["name": "Alice"])
         try await store.createUser(alice)
-        let stored = { try store.db.read { try $0.query("SELECT listing FROM users WHERE username = 'alice'", []) }.first?.blob(0) }
-        #expect(try stored() == alice.listingJSON())
+        let stored = { try await store.db.read { try $0.query("SELECT listing FROM users WHERE username = 'alice'", []) }.first?.blob(0) }
+        #expect(try await stored() == alice.listingJSON())
         _ = try await store.db.write { try $0.query("UPDATE users SET listing = NULL", []) }
-        #expect(try stored() == nil)
+        #expect(try await stored() == nil)
         let listed = try await store.searchUsers(poolId: "p1", attribute: "name", value: "alice", prefix: false, after: nil, limit: 10)
         #expect(listed == [ListedUser(username: "alice", searchValue: "alice", listing: alice.listingJSON())])
         let renamed = try await store.updateUser(poolId: "p1", username: "alice") { $0.attributes["name"] = "Alicia" }
-        #expect(try stored() == renamed.listingJSON())
+        #expect(try await stored() == renamed.listingJSON())
         #expect(renamed.listingJSON() != alice.listingJSON())
     }
 
@@ -113,22 +113,22 @@ struct SQLiteStoreTests {
     }
 
     @Test("the file is in WAL mode")
-    func walMode() throws {
+    func walMode() async throws {
         let dir = try TempDirectory()
         defer { dir.remove() }
         let store = try SQLStore(path: dir.file("cognate.db"))
-        let mode = try store.db.read { try $0.query("PRAGMA journal_mode", []) }.first?.text(0)
+        let mode = try await store.db.read { try $0.query("PRAGMA journal_mode", []) }.first?.text(0)
         #expect(mode?.lowercased() == "wal")
     }
 
     /// The purges run inside sign-ins: a scan there costs O(rows) per sign-in.
     @Test("every purge of expired rows finds them through an index")
-    func purgesUseAnIndex() throws {
+    func purgesUseAnIndex() async throws {
         let dir = try TempDirectory()
         defer { dir.remove() }
         let store = try SQLStore(path: dir.file("cognate.db"))
         for table in ["once_markers", "authorization_codes", "hosted_sessions"] {
-            let plan = try store.db.read { try $0.query("EXPLAIN QUERY PLAN DELETE FROM \(table) WHERE expires_at < ?", [.double(0)]) }
+            let plan = try await store.db.read { try $0.query("EXPLAIN QUERY PLAN DELETE FROM \(table) WHERE expires_at < ?", [.double(0)]) }
                 .compactMap { $0.text(3) }.joined(separator: "; ")
             #expect(plan.contains("USING") && plan.contains("INDEX") && plan.contains("expires_at<?"), "\(table): \(plan)")
         }

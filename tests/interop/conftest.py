@@ -8,6 +8,7 @@ tests/interop/artifacts/*.log; a failing test gets the tail of every live server
 
 from __future__ import annotations
 
+import os
 import signal
 import time
 from pathlib import Path
@@ -34,7 +35,11 @@ def server(tmp_path_factory) -> CognateServer:
     log = ARTIFACTS / "cognate-session.log"
     if log.exists():
         log.unlink()
-    srv = CognateServer(tmp_path_factory.mktemp("cognate-data"), log, extra_args=["--webhook-secret", WEBHOOK_SECRET])
+    extra = ["--webhook-secret", WEBHOOK_SECRET]
+    # The session's server on PostgreSQL instead of SQLite: an empty database's URL.
+    if os.environ.get("COGNATE_INTEROP_DATABASE_URL"):
+        extra += ["--database-url", os.environ["COGNATE_INTEROP_DATABASE_URL"]]
+    srv = CognateServer(tmp_path_factory.mktemp("cognate-data"), log, extra_args=extra)
     srv.start(timeout=30)
     yield srv
     if not srv.running():

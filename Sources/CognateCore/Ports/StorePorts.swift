@@ -108,6 +108,13 @@ extension TokenStore {
 public protocol SettingsStore: Sendable {
     /// Stores `value` under `key` unless one is there; returns the value that is stored.
     func setting(_ key: String, orInsert value: [UInt8]) async throws -> [UInt8]
+    /// Whether the database answers now (what /health reports).
+    func ping() async -> Bool
+}
+
+extension SettingsStore {
+    /// A store in this process's memory always answers.
+    public func ping() async -> Bool { true }
 }
 
 public typealias CognateStorage = PoolStore & ClientStore & UserStore & GroupStore & CodeStore & TokenStore & SettingsStore & OnceStore & LockoutStore
