@@ -22,7 +22,7 @@ public final class PostgresDatabase: Sendable {
     public let settings: PostgresSettings
     private let client: PostgresClient
     private let threads: NIOThreadPool
-    private let logger: Logger
+    fileprivate let logger: Logger
     private let runner: Task<Void, Never>
     /// Statements translated to `$n` placeholders, by their text (the store has a few dozen).
     private let translated = Mutex<[String: String]>([:])
@@ -144,7 +144,6 @@ public final class PostgresDatabase: Sendable {
     }
 
     fileprivate var queryDeadline: TimeAmount { .milliseconds(Int64((settings.statementTimeout + 2) * 1000)) }
-    fileprivate var queryLogger: Logger { logger }
 }
 
 /// Set once the pool has handed out a connection (read by the lease deadline).
@@ -190,7 +189,7 @@ final class PostgresTransaction: SQLTransaction {
         defer { deadline.cancel() }
         let result: PostgresQueryResult
         do {
-            result = try connection.query(query, logger: database.queryLogger).wait()
+            result = try connection.query(query, logger: database.logger).wait()
         } catch {
             throw PostgresFailure.classify(error, commitSent: commitSent)
         }

@@ -49,22 +49,17 @@ public struct PostgresSettings: Sendable {
     /// TLS as libpq's sslmode means it: `require` encrypts without checking the certificate,
     /// `verify-ca` checks it against the system's roots, `verify-full` also checks the host name.
     var tls: PostgresClient.Configuration.TLS {
+        func checking(_ verification: CertificateVerification) -> TLSConfiguration {
+            var c = TLSConfiguration.makeClientConfiguration()
+            c.certificateVerification = verification
+            return c
+        }
         switch sslMode {
         case "disable": return .disable
-        case "allow", "prefer":
-            var c = TLSConfiguration.makeClientConfiguration()
-            c.certificateVerification = .none
-            return .prefer(c)
-        case "require":
-            var c = TLSConfiguration.makeClientConfiguration()
-            c.certificateVerification = .none
-            return .require(c)
-        case "verify-ca":
-            var c = TLSConfiguration.makeClientConfiguration()
-            c.certificateVerification = .noHostnameVerification
-            return .require(c)
-        default:
-            return .require(TLSConfiguration.makeClientConfiguration())
+        case "allow", "prefer": return .prefer(checking(.none))
+        case "require": return .require(checking(.none))
+        case "verify-ca": return .require(checking(.noHostnameVerification))
+        default: return .require(checking(.fullVerification))
         }
     }
 
