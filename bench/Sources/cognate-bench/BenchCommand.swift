@@ -15,6 +15,11 @@ struct Run: AsyncParsableCommand {
 
     @Option(help: "Cognate's port.") var cognatePort: UInt16
     @Option(help: "Cognate server's pid (for CPU and RSS).") var cognatePid: Int32
+    @Option(help: "Every Cognate node's port, comma-separated (several nodes on one database; default: --cognate-port).") var cognatePorts: String?
+    @Option(help: "Every Cognate node's pid, in the order of --cognate-ports.") var cognatePids: String?
+    @Option(help: "The database server's main pid (PostgreSQL's postmaster), for its CPU per operation.") var databasePid: Int32?
+    @Option(help: "A PostgreSQL admin URL where pg_stat_statements is installed, to count statements per operation.") var statementsUrl: String?
+    @Option(help: "The database whose statements are counted (with --statements-url).") var statementsDatabase: String?
     @Option(help: "moto_server's port (omit to run Cognate alone).") var motoPort: UInt16?
     @Option(help: "moto_server's pid.") var motoPid: Int32?
     @Option(help: "Comma-separated scenarios (default: all).") var scenarios: String?
@@ -46,7 +51,19 @@ struct Run: AsyncParsableCommand {
             for f in report.floor { log(String(format: "  %-16@ %8.1f µs  %@", f.name, f.cpuSeconds * 1e6, f.what)) }
         }
 
-        var targets: [Target] = [Target(name: "cognate", port: cognatePort, pid: cognatePid)]
+        let cognate = Target(name: "cognate", port: cognatePort, pid: cognatePid)
+        if let cognatePorts, let cognatePids {
+            cognate.ports = cognatePorts.split(separator: ",").compactMap { UInt16($0) }
+            cognate.pids = cognatePids.split(separator: ",").compactMap { Int32($0) }
+            guard !cognate.ports.isEmpty, cognate.ports.count == cognate.pids.count else {
+                throw ValidationError("--cognate-ports and --cognate-pids must name as many nodes")
+            }
+        }
+        cognate.databasePid = databasePid
+        if let statementsUrl, let statementsDatabase {
+            cognate.statements = StatementCounter(adminURL: statementsUrl, database: statementsDatabase)
+        }
+        var targets: [Target] = [cognate]
         if let motoPort, let motoPid { targets.append(Target(name: "moto", port: motoPort, pid: motoPid)) }
         for t in targets {
             log("setting up \(t.name) (pool, client, \(t.name == "cognate" && pool != nil ? "seeded" : "\(users)") users, tokens)…")
@@ -136,7 +153,7 @@ struct FloorCommand: AsyncParsableCommand {
 
 struct SeedCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "seed", abstract: "Create a database with a pool of N users, in-process.")
-    @Option(help: "SQLite file to create.") var database: String
+    @Option(help: "SQLite file to create, or the postgres:// URL of an empty database.") var database: String
     @Option(help: "Master key (64 hex digits); the server must be started with the same.") var masterKey: String
     @Option(help: "Number of users.") var users: Int
     @Option(help: "Users created through the use cases, with the bench password.") var signInUsers = 64

@@ -19,6 +19,34 @@ enum ProcStats {
         return (u + s) / ticksPerSecond
     }
 
+    /// The sum over several processes (the nodes of one target); nil if any is gone.
+    static func cpuSeconds(_ pids: [Int32]) -> Double? {
+        var sum = 0.0
+        for pid in pids {
+            guard let s = cpuSeconds(pid) else { return nil }
+            sum += s
+        }
+        return sum
+    }
+
+    /// `pid` and its children (a PostgreSQL server: the postmaster and its backends). A backend
+    /// that exits inside a window takes its CPU with it; the nodes' pools keep theirs open.
+    static func treeCPUSeconds(_ pid: Int32) -> Double? {
+        guard var sum = cpuSeconds(pid) else { return nil }
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        for entry in entries {
+            guard let child = Int32(entry), child != pid,
+                  let text = try? String(contentsOfFile: "/proc/\(child)/stat", encoding: .utf8),
+                  let close = text.lastIndex(of: ")")
+            else { continue }
+            let fields = text[text.index(after: close)...].split(separator: " ")
+            // Field 4 (1-based) is the parent's pid; after "(comm)" it is the second.
+            guard fields.count > 13, Int32(fields[1]) == pid, let u = Double(fields[11]), let s = Double(fields[12]) else { continue }
+            sum += (u + s) / ticksPerSecond
+        }
+        return sum
+    }
+
     static func selfCPUSeconds() -> Double {
         var usage = rusage()
         getrusage(RUSAGE_SELF.rawValue, &usage)

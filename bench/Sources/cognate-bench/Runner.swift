@@ -25,6 +25,12 @@ struct RunResult: Codable {
     /// runs (the mean of the two), so that the ratio does not drift with the machine's load
     /// between the start of the run and this scenario.
     var floorCPU: Double?
+    /// Nodes that served the run (several on one PostgreSQL database).
+    var nodes: Int? = nil
+    /// The database server's CPU per operation (PostgreSQL's processes; nil on SQLite).
+    var databaseCPUPerOp: Double? = nil
+    /// Statements sent to the database per operation, each one round trip (PostgreSQL).
+    var statementsPerOp: Double? = nil
 
     /// Server throughput per core: operations per second of server CPU.
     var perCore: Double? { serverCPUPerOp.map { $0 > 0 ? 1 / $0 : 0 } }
@@ -72,19 +78,23 @@ enum Runner {
         }
         ready.wait()
         Thread.sleep(forTimeInterval: warmup)
-        let cpu0 = ProcStats.cpuSeconds(target.pid)
+        let statements0 = target.statements?.count()
+        let db0 = target.databasePid.flatMap(ProcStats.treeCPUSeconds)
+        let cpu0 = ProcStats.cpuSeconds(target.pids)
         let client0 = ProcStats.selfCPUSeconds()
         let t0 = ProcStats.monotonicNanos()
         control.phase.store(1, ordering: .relaxed)
         Thread.sleep(forTimeInterval: seconds)
         let t1 = ProcStats.monotonicNanos()
-        let cpu1 = ProcStats.cpuSeconds(target.pid)
+        let cpu1 = ProcStats.cpuSeconds(target.pids)
+        let db1 = target.databasePid.flatMap(ProcStats.treeCPUSeconds)
         let client1 = ProcStats.selfCPUSeconds()
         let rss = ProcStats.statusKB(target.pid, "VmRSS")
         let hwm = ProcStats.statusKB(target.pid, "VmHWM")
         let load = ProcStats.loadAverage()
         control.phase.store(2, ordering: .relaxed)
         done.wait()
+        let statements1 = target.statements?.count()
 
         var latencies: [UInt64] = []
         for list in samples.items {
@@ -99,7 +109,12 @@ enum Runner {
             return Double(latencies[max(0, i)]) / 1e6
         }
         let errs = errors.items
-        return RunResult(
+        // Statements are counted from the window's start to after the last worker stopped, so
+        // they cover operations in flight at the edges too: at most `concurrency` more than
+        // `ops` (the figure is meant to be read at concurrency 1).
+        var statementsPerOp: Double?
+        if let s0 = statements0, let s1 = statements1, ops > 0 { statementsPerOp = Double(s1 - s0) / Double(ops) }
+        var result = RunResult(
             target: target.name, scenario: scenario.name, concurrency: concurrency, ops: ops, seconds: wall,
             opsPerSecond: Double(ops) / wall,
             serverCPUPerOp: (cpu0 != nil && cpu1 != nil && ops > 0) ? (cpu1! - cpu0!) / Double(ops) : nil,
@@ -107,5 +122,9 @@ enum Runner {
             p50ms: pct(0.50), p99ms: pct(0.99), maxms: latencies.last.map { Double($0) / 1e6 } ?? 0,
             errors: errs.count, errorSamples: Array(Set(errs).prefix(5)), serverRSSKB: rss, serverHWMKB: hwm, load: load
         )
+        result.nodes = target.pids.count
+        if let db0, let db1, ops > 0 { result.databaseCPUPerOp = (db1 - db0) / Double(ops) }
+        result.statementsPerOp = statementsPerOp
+        return result
     }
 }

@@ -22,7 +22,7 @@ final class Worker {
 
     init(target: Target, index: Int, run: String) {
         self.target = target
-        self.conn = HTTPConnection(port: target.port)
+        self.conn = HTTPConnection(port: target.ports[index % target.ports.count])
         self.index = index
         self.slot = index % Target.slots
         self.run = run

@@ -24,7 +24,8 @@ enum Seed {
         let started = Date()
         var config = ServerConfiguration()
         config.databaseURL = database
-        config.dataDirectory = (database as NSString).deletingLastPathComponent
+        // A PostgreSQL URL has no folder beside it; the master key is given, so nothing is kept there.
+        config.dataDirectory = database.hasPrefix("postgres") ? NSTemporaryDirectory() : (database as NSString).deletingLastPathComponent
         config.masterKey = masterKey
         var logger = Logger(label: "seed")
         logger.logLevel = .warning

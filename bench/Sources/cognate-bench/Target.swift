@@ -10,6 +10,17 @@ final class Target: @unchecked Sendable {
     let name: String
     let port: UInt16
     let pid: Int32
+    /// Every node serving the target (one unless several share a database): worker `i` connects
+    /// to `ports[i % count]`, as a load balancer pinning each connection would, while every
+    /// request names the first node as its Host, the one name behind the balancer. CPU is the
+    /// sum over `pids`.
+    var ports: [UInt16]
+    var pids: [Int32]
+    /// The database server's main process, whose children's CPU is the database's share of an
+    /// operation (PostgreSQL; nil on SQLite, whose work is inside the node's own CPU).
+    var databasePid: Int32?
+    /// Counts the statements the nodes send to the database, read at a window's edges.
+    var statements: StatementCounter?
     var poolId = ""
     var clientId = ""
     var users: [String] = []
@@ -30,6 +41,8 @@ final class Target: @unchecked Sendable {
         self.name = name
         self.port = port
         self.pid = pid
+        self.ports = [port]
+        self.pids = [pid]
     }
 
     /// moto answers USER_SRP_AUTH with random SALT/SRP_B and accepts any PASSWORD_CLAIM_SIGNATURE.
@@ -188,4 +201,26 @@ final class LockedList<T>: @unchecked Sendable {
     private var storage: [T] = []
     func append(_ item: T) { lock.lock(); storage.append(item); lock.unlock() }
     var items: [T] { lock.lock(); defer { lock.unlock() }; return storage }
+}
+
+/// Statements a database has run for one of its databases, from PostgreSQL's
+/// pg_stat_statements (asked through psql on the admin database, so asking is not counted).
+struct StatementCounter: Sendable {
+    var adminURL: String
+    var database: String
+
+    func count() -> Int? {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["psql", adminURL, "-Atc",
+                             "SELECT coalesce(sum(calls), 0) FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = '\(database)')"]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = FileHandle.nullDevice
+        guard (try? process.run()) != nil else { return nil }
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else { return nil }
+        return Int(String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
+    }
 }
