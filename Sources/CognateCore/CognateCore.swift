@@ -22,4 +22,7 @@
 //   before committing, or undoes its change). Messages are composed here (templates, the
 //   CustomMessage trigger, a custom sender's event) and handed to `MessageDelivery`, which only
 //   has to keep them durably.
+// - Sign-in history (`Services/Cognate+AuthEvents.swift`): in pools with threat protection on,
+//   each sign-in attempt is one event, carried in its challenges' sealed state and written as
+//   each step ends (the last one with the refresh token); pools without it write nothing more.
 // - `CognitoError` is the one error type: a Cognito exception code and message.

@@ -23,7 +23,7 @@ struct AWSJSONEndpoint: Sendable {
     let signatures: SigV4Verifier?
     let time: any TimeSource
 
-    func handle(_ request: Request, _ context: some Hummingbird.RequestContext) async throws -> Response {
+    func handle(_ request: Request, _ context: CognateRequestContext) async throws -> Response {
         var request = request
         let requestId = random.uuid()
         do {
@@ -40,7 +40,8 @@ struct AWSJSONEndpoint: Sendable {
                 try signatures.verify(Self.signedRequest(request, body: buffer), now: time.now())
             }
             let region = Self.region(fromAuthorization: request.headers[.authorization]) ?? defaultRegion
-            let output = try await action.run(Data(buffer.readableBytesView), CallContext(region: region, requestId: requestId))
+            let ctx = CallContext(region: region, requestId: requestId, sourceIP: context.sourceIP, userAgent: request.headers[.userAgent])
+            let output = try await action.run(Data(buffer.readableBytesView), ctx)
             return Self.response(status: .ok, body: output, requestId: requestId)
         } catch let error as CognitoError {
             return Self.errorResponse(error, requestId: requestId)

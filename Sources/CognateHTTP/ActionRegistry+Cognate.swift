@@ -93,6 +93,10 @@ extension ActionRegistry {
         r.register("AdminInitiateAuth", Cognate.adminInitiateAuth)
         r.register("RespondToAuthChallenge", Cognate.respondToAuthChallenge)
         r.register("AdminRespondToAuthChallenge", Cognate.adminRespondToAuthChallenge)
+        // Sign-in history (pools with threat protection in AUDIT or ENFORCED mode)
+        r.register("AdminListUserAuthEvents", Cognate.adminListUserAuthEvents)
+        r.register("AdminUpdateAuthEventFeedback", Cognate.adminUpdateAuthEventFeedback)
+        r.register("UpdateAuthEventFeedback", Cognate.updateAuthEventFeedback)
         return r
     }()
 }

@@ -54,9 +54,9 @@ func deliveryPipeline(_ config: ServerConfiguration, opened: Bootstrap.Opened, o
 }
 
 /// Throws when the hosted UI's templates are incomplete, so a broken set never serves a page.
-public func buildRouter(_ cognate: Cognate, config: ServerConfiguration, outbox: DevOutbox?) throws -> Router<BasicRequestContext> {
+public func buildRouter(_ cognate: Cognate, config: ServerConfiguration, outbox: DevOutbox?) throws -> Router<CognateRequestContext> {
     let hostedUI = try HostedUI(cognate: cognate, config: config)
-    let router = Router()
+    let router = Router(context: CognateRequestContext.self)
     let endpoint = AWSJSONEndpoint(
         actions: ActionRegistry.cognate.bind(cognate), defaultRegion: config.defaultRegion, maxBodySize: config.maxBodySize, random: cognate.deps.random,
         signatures: config.accessCredential.map { SigV4Verifier(credential: $0, digests: cognate.deps.digests) }, time: cognate.deps.time

@@ -24,6 +24,7 @@ public struct Bootstrap {
             Dependencies(
                 store: store, random: random, time: SystemTime(), digests: digests, atRest: atRest, sessions: sessions,
                 codeHashKey: digests.hmacSHA256(key: masterKey, data: Array("cognate code hash key".utf8)),
+                feedbackKey: digests.hmacSHA256(key: masterKey, data: Array("cognate auth event feedback key".utf8)),
                 signing: OpenSSLTokenSigning(random: random), srp: CognitoSRP(), otp: OpenSSLOneTimePasswords(), delivery: delivery, compute: ThreadPoolCompute(),
                 config: CoreConfig(publicURL: config.resolvedPublicURL, cognitoIssuer: config.cognitoIssuer),
                 triggers: triggers ?? webhookTriggers()

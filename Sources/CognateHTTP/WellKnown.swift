@@ -11,7 +11,7 @@ struct WellKnown: Sendable {
     /// The encoded JWKS body per pool, reused while the pool's keys are the same ones.
     let jwksBodies = JWKSBodies()
 
-    func register(on router: Router<BasicRequestContext>) {
+    func register(on router: Router<CognateRequestContext>) {
         router.get("/:poolId/.well-known/jwks.json") { _, context in
             let poolId = try context.parameters.require("poolId")
             guard let keys = try? await cognate.jwks(poolId: poolId) else { return Self.notFound(poolId) }

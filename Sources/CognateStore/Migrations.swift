@@ -86,6 +86,12 @@ enum Migrations {
         CREATE TABLE devices(pool_id TEXT NOT NULL, username TEXT NOT NULL, device_key TEXT NOT NULL, data BLOB NOT NULL,
             PRIMARY KEY (pool_id, username, device_key));
         """,
+        // 11: users' sign-in history (pools with threat protection on), listed newest first by user.
+        """
+        CREATE TABLE auth_events(pool_id TEXT NOT NULL, username TEXT NOT NULL, event_id TEXT NOT NULL, created_at REAL NOT NULL, data BLOB NOT NULL,
+            PRIMARY KEY (pool_id, username, event_id));
+        CREATE INDEX auth_events_newest ON auth_events(pool_id, username, created_at, event_id);
+        """,
     ]
 
     /// The bookkeeping every engine starts with: the applied versions, and the one row whose

@@ -120,7 +120,7 @@ extension SQLStore: PoolStore {
         try await db.write { tx in
             for table in [
                 "signing_keys", "clients", "users", "user_aliases", "user_search", "user_groups", "group_members", "codes", "refresh_tokens",
-                "domains", "resource_servers", "ui_customizations", "authorization_codes", "hosted_sessions", "sign_in_failures", "devices",
+                "domains", "resource_servers", "ui_customizations", "authorization_codes", "hosted_sessions", "sign_in_failures", "devices", "auth_events",
                 // Queued messages; one a node has claimed already may still go out.
                 "outbox",
             ] {
@@ -253,7 +253,9 @@ extension SQLStore: UserStore {
     public func deleteUser(poolId: String, username: String) async throws {
         try await db.write { tx in
             let p = SQLValue.text(poolId), u = SQLValue.text(username)
-            for table in ["user_aliases", "user_search", "codes", "refresh_tokens", "authorization_codes", "hosted_sessions", "sign_in_failures", "devices"] {
+            for table in [
+                "user_aliases", "user_search", "codes", "refresh_tokens", "authorization_codes", "hosted_sessions", "sign_in_failures", "devices", "auth_events",
+            ] {
                 try tx.query("DELETE FROM \(table) WHERE pool_id = ? AND username = ?", [p, u])
             }
             try tx.query("DELETE FROM group_members WHERE pool_id = ? AND username = ?", [p, u])
@@ -439,7 +441,7 @@ extension SQLStore: TokenStore {
         }
     }
 
-    private static func insertFamily(_ record: RefreshTokenRecord, _ data: SQLValue, purge: Bool, _ tx: any SQLTransaction) throws {
+    static func insertFamily(_ record: RefreshTokenRecord, _ data: SQLValue, purge: Bool, _ tx: any SQLTransaction) throws {
         // The index makes each purge a range delete.
         if purge {
             try tx.query("DELETE FROM refresh_tokens WHERE expires_at < ?", [.double(record.issuedAt - familyRetention)])

@@ -10,8 +10,10 @@ import Testing
 
 /// An in-process Cognate on a private database, driven through the router with no sockets.
 struct TestServer: Sendable {
-    let responder: RouterResponder<BasicRequestContext>
+    let responder: RouterResponder<CognateRequestContext>
     let outbox: DevOutbox
+    /// The server's use cases, for what no request can ask (a sign-in event's feedback token).
+    let cognate: Cognate
 
     /// `database` defaults to a private in-memory SQLite; pass a file path to share one between servers.
     /// `triggers` replaces the webhooks (`ScriptedTriggers`); `clock` replaces the system clock (for
@@ -39,7 +41,8 @@ struct TestServer: Sendable {
         if let wrapSRP { deps.srp = wrapSRP(deps.srp) }
         if let wrapCompute { deps.compute = wrapCompute(deps.compute) }
         if let srpEphemeralBatch { deps.config.srpEphemeralBatch = srpEphemeralBatch }
-        return TestServer(responder: try buildRouter(Cognate(deps), config: config, outbox: outbox).buildResponder(), outbox: outbox)
+        let cognate = Cognate(deps)
+        return TestServer(responder: try buildRouter(cognate, config: config, outbox: outbox).buildResponder(), outbox: outbox, cognate: cognate)
     }
 
     func run<T: Sendable>(_ body: @escaping @Sendable (Client) async throws -> T) async throws -> T {
@@ -60,13 +63,14 @@ struct TestServer: Sendable {
         }
 
         /// One AWS JSON call, as boto3 would send it.
-        func call(_ operation: String, _ body: [String: Any], contentType: String = "application/x-amz-json-1.1") async throws -> Reply {
+        func call(_ operation: String, _ body: [String: Any], contentType: String = "application/x-amz-json-1.1", userAgent: String? = nil) async throws -> Reply {
             let data = try JSONSerialization.data(withJSONObject: body)
-            return try await raw(operation, body: ByteBuffer(bytes: data), contentType: contentType)
+            return try await raw(operation, body: ByteBuffer(bytes: data), contentType: contentType, userAgent: userAgent)
         }
 
-        func raw(_ operation: String?, body: ByteBuffer, contentType: String = "application/x-amz-json-1.1") async throws -> Reply {
+        func raw(_ operation: String?, body: ByteBuffer, contentType: String = "application/x-amz-json-1.1", userAgent: String? = nil) async throws -> Reply {
             var headers: HTTPFields = [.contentType: contentType]
+            if let userAgent { headers[.userAgent] = userAgent }
             if let operation { headers[.init("X-Amz-Target")!] = "AWSCognitoIdentityProviderService." + operation }
             headers[.authorization] = "AWS4-HMAC-SHA256 Credential=AKID/20261121/eu-west-2/cognito-idp/aws4_request, SignedHeaders=host, Signature=00"
             return try await client.execute(uri: "/", method: .post, headers: headers, body: body) { r in

@@ -90,6 +90,9 @@ public protocol TokenStore: Sendable {
     /// in the same commit: false, with nothing stored, when the marker was spent before. A
     /// sign-in that answers a challenge pays for one durable write instead of two.
     func putRefreshToken(_ record: RefreshTokenRecord, spending marker: OnceMarker) async throws -> Bool
+    /// As `putRefreshToken(_:spending:)` (nil: nothing to spend), with the sign-in's last step
+    /// recorded in its event (`AuthEventStore.recordAuthEventStep`) in the same commit.
+    func putRefreshToken(_ record: RefreshTokenRecord, spending marker: OnceMarker?, recording step: AuthEventStep) async throws -> Bool
     func refreshToken(hash: [UInt8]) async throws -> RefreshTokenRecord?
     func refreshFamily(originJti: String) async throws -> RefreshTokenRecord?
     /// Whether a family is revoked (nil when there is none): what every access-token check asks.
@@ -118,7 +121,7 @@ extension SettingsStore {
 }
 
 public typealias CognateStorage = PoolStore & ClientStore & UserStore & GroupStore & CodeStore & TokenStore & SettingsStore & OnceStore & LockoutStore
-    & DomainStore & ResourceServerStore & UICustomizationStore & AuthorizationCodeStore & HostedSessionStore & DeviceStore
+    & DomainStore & ResourceServerStore & UICustomizationStore & AuthorizationCodeStore & HostedSessionStore & DeviceStore & AuthEventStore
 
 /// A one-time marker: a spent challenge's id, kept until its challenge expires.
 public struct OnceMarker: Sendable, Hashable {
@@ -208,4 +211,18 @@ public protocol DeviceStore: Sendable {
     func deleteDevice(poolId: String, username: String, key: String) async throws -> Bool
     /// The user's devices ordered by key, after `after`.
     func devices(poolId: String, username: String, after: String?, limit: Int) async throws -> [Device]
+}
+
+/// Users' sign-in history (deleted with the user and with the pool). Each user keeps a bounded
+/// number of events for a bounded time; older ones go as new ones are written.
+public protocol AuthEventStore: Sendable {
+    /// Applies `step` to its event (the step's start when there is none yet) in one transaction.
+    func recordAuthEventStep(_ step: AuthEventStep) async throws
+    func authEvent(poolId: String, username: String, eventId: String) async throws -> AuthEventRecord?
+    /// Throws `StoreConflict.notFound` when there is no such event.
+    func updateAuthEvent(
+        poolId: String, username: String, eventId: String, _ body: @escaping @Sendable (inout AuthEventRecord) throws -> Void
+    ) async throws -> AuthEventRecord
+    /// The user's events newest first (by creation, then event id), after `after`.
+    func authEvents(poolId: String, username: String, after: AuthEventCursor?, limit: Int) async throws -> [AuthEventRecord]
 }

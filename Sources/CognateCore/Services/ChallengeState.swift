@@ -29,6 +29,8 @@ struct ChallengeState: Sendable {
     var verified: Bool?
     /// The device the sign-in named (DEVICE_KEY), for its tokens and DEVICE_SRP_AUTH.
     var deviceKey: String?
+    /// The sign-in's entry in the user's history, in pools that keep one (`Cognate+AuthEvents`).
+    var event: SignInEvent?
 }
 
 /// One entry of a CUSTOM_AUTH session, as DefineAuthChallenge sees it.
@@ -112,6 +114,7 @@ extension ChallengeState {
         if let choices { o["choices"] = .array(choices.map { .string($0) }) }
         if let verified { o["verified"] = .bool(verified) }
         if let deviceKey { o["deviceKey"] = .string(deviceKey) }
+        if let event { o["event"] = event.json }
         return .object(o)
     }
 
@@ -147,5 +150,9 @@ extension ChallengeState {
         if case .array(let items)? = o["choices"] { choices = items.compactMap(\.stringValue) }
         if case .bool(let b)? = o["verified"] { verified = b }
         deviceKey = o["deviceKey"]?.stringValue
+        if let e = o["event"] {
+            guard let event = SignInEvent(json: e) else { return nil }
+            self.event = event
+        }
     }
 }

@@ -5,14 +5,20 @@ import CognitoModel
 extension Cognate {
     public func initiateAuth(_ input: InitiateAuthRequest, _ ctx: CallContext) async throws -> InitiateAuthResponse {
         let (client, pool) = try await requireClientAndPool(input.clientId)
-        let r = try await startAuth(flow: input.authFlow, params: input.authParameters ?? [:], client: client, pool: pool, admin: false, clientMetadata: input.clientMetadata)
+        let r = try await startAuth(
+            flow: input.authFlow, params: input.authParameters ?? [:], client: client, pool: pool, admin: false, clientMetadata: input.clientMetadata,
+            origin: SignInOrigin(ctx, input.userContextData, client: client)
+        )
         return InitiateAuthResponse(challengeName: r.challengeName, session: r.session, challengeParameters: r.challengeParameters, authenticationResult: r.authenticationResult)
     }
 
     public func adminInitiateAuth(_ input: AdminInitiateAuthRequest, _ ctx: CallContext) async throws -> AdminInitiateAuthResponse {
         let pool = try await requirePool(input.userPoolId)
         let client = try await requireClient(input.clientId, poolId: pool.id)
-        let r = try await startAuth(flow: input.authFlow, params: input.authParameters ?? [:], client: client, pool: pool, admin: true, clientMetadata: input.clientMetadata)
+        let r = try await startAuth(
+            flow: input.authFlow, params: input.authParameters ?? [:], client: client, pool: pool, admin: true, clientMetadata: input.clientMetadata,
+            origin: SignInOrigin(ctx, input.contextData)
+        )
         return AdminInitiateAuthResponse(challengeName: r.challengeName, session: r.session, challengeParameters: r.challengeParameters, authenticationResult: r.authenticationResult)
     }
 
@@ -31,20 +37,22 @@ extension Cognate {
 
     // MARK: - Flows
 
-    func startAuth(flow: String, params: [String: String], client: AppClient, pool: UserPool, admin: Bool, clientMetadata: [String: String]?) async throws -> AuthStep {
+    func startAuth(
+        flow: String, params: [String: String], client: AppClient, pool: UserPool, admin: Bool, clientMetadata: [String: String]?, origin: SignInOrigin
+    ) async throws -> AuthStep {
         switch flow {
         case "USER_PASSWORD_AUTH" where !admin:
             try requireFlow("ALLOW_USER_PASSWORD_AUTH", name: "USER_PASSWORD_AUTH", client: client)
-            return try await passwordAuth(params, client: client, pool: pool, clientMetadata: clientMetadata)
+            return try await passwordAuth(params, client: client, pool: pool, clientMetadata: clientMetadata, origin: origin)
         case "ADMIN_USER_PASSWORD_AUTH" where admin, "ADMIN_NO_SRP_AUTH" where admin:
             try requireFlow("ALLOW_ADMIN_USER_PASSWORD_AUTH", name: flow, client: client)
-            return try await passwordAuth(params, client: client, pool: pool, clientMetadata: clientMetadata)
+            return try await passwordAuth(params, client: client, pool: pool, clientMetadata: clientMetadata, origin: origin)
         case "REFRESH_TOKEN_AUTH", "REFRESH_TOKEN":
             try requireFlow("ALLOW_REFRESH_TOKEN_AUTH", name: "REFRESH_TOKEN", client: client)
             return try await refreshAuth(params, client: client, pool: pool)
         case "USER_SRP_AUTH":
             try requireFlow("ALLOW_USER_SRP_AUTH", name: "USER_SRP_AUTH", client: client)
-            return try await srpStart(params, client: client, pool: pool, clientMetadata: clientMetadata)
+            return try await srpStart(params, client: client, pool: pool, clientMetadata: clientMetadata, origin: origin)
         case "CUSTOM_AUTH":
             try requireFlow("ALLOW_CUSTOM_AUTH", name: "CUSTOM_AUTH", client: client)
             return try await customAuthStart(params, client: client, pool: pool, clientMetadata: clientMetadata)
@@ -65,7 +73,9 @@ extension Cognate {
     }
 
     /// USER_PASSWORD_AUTH and ADMIN_USER_PASSWORD_AUTH: Cognito's order of checks (contract §2.2).
-    func passwordAuth(_ params: [String: String], client: AppClient, pool: UserPool, clientMetadata: [String: String]?) async throws -> AuthStep {
+    func passwordAuth(
+        _ params: [String: String], client: AppClient, pool: UserPool, clientMetadata: [String: String]?, origin: SignInOrigin
+    ) async throws -> AuthStep {
         let name = try Self.param(params, "USERNAME")
         let password = try Self.param(params, "PASSWORD")
         try checkSecretHash(client, username: name, given: params["SECRET_HASH"])
@@ -74,8 +84,9 @@ extension Cognate {
             found = try await migrateUser(name, password: password, pool: pool, client: client, clientMetadata: clientMetadata)
         }
         let user = try await signInCandidate(name, found, client: client, pool: pool, clientMetadata: clientMetadata, password: password)
-        try await checkSignInPassword(password, user: user, pool: pool)
-        return try await afterPassword(user, client: client, pool: pool, clientMetadata: clientMetadata, deviceKey: params["DEVICE_KEY"])
+        let event = signInEvent(pool, origin)
+        try await checkSignInPassword(password, user: user, pool: pool, event: event)
+        return try await afterPassword(user, client: client, pool: pool, clientMetadata: clientMetadata, deviceKey: params["DEVICE_KEY"], event: event)
     }
 
     /// The user named at sign-in, refusing the states that may not sign in, then asking the
@@ -118,9 +129,11 @@ extension Cognate {
 
     /// A successful sign-in: the PostAuthentication trigger, then tokens (through PreTokenGeneration).
     /// An `answered` challenge is spent with the refresh token, or first when a trigger will run:
-    /// two racing answers must not both reach a trigger.
+    /// two racing answers must not both reach a trigger. The sign-in's event passes (with the
+    /// challenge `passed` just now) in the same write as the refresh token.
     func completeSignIn(
-        _ user: User, client: AppClient, pool: UserPool, source: String, clientMetadata: [String: String]?, answered: Spend? = nil, deviceKey: String? = nil
+        _ user: User, client: AppClient, pool: UserPool, source: String, clientMetadata: [String: String]?, answered: Spend? = nil, deviceKey: String? = nil,
+        event: SignInEvent? = nil, passed: AuthEventChallenge? = nil
     ) async throws -> AuthStep {
         let device = try await deviceGrant(user, pool: pool, key: deviceKey)
         var answered = answered
@@ -130,7 +143,8 @@ extension Cognate {
         }
         try await postAuthentication(user, client: client, pool: pool, clientMetadata: clientMetadata)
         let result = try await issueTokens(
-            user: user, pool: pool, client: client, authTime: now, source: source, clientMetadata: clientMetadata, answered: answered, device: device
+            user: user, pool: pool, client: client, authTime: now, source: source, clientMetadata: clientMetadata, answered: answered, device: device,
+            recording: eventStep(event, user, passed, "Pass")
         )
         return AuthStep(challengeParameters: [:], authenticationResult: result)
     }
@@ -148,22 +162,27 @@ extension Cognate {
         )
     }
 
-    /// After a correct password: a forced password change, a second factor, or tokens.
+    /// After a correct password: a forced password change, a second factor, or tokens. The
+    /// sign-in's event records the password's success with whichever comes next.
     func afterPassword(
-        _ user: User, client: AppClient, pool: UserPool, clientMetadata: [String: String]?, answered: Spend? = nil, deviceKey: String? = nil
+        _ user: User, client: AppClient, pool: UserPool, clientMetadata: [String: String]?, answered: Spend? = nil, deviceKey: String? = nil,
+        event: SignInEvent? = nil
     ) async throws -> AuthStep {
-        if let challenge = try passwordChallenge(user, client: client, pool: pool) {
+        if let challenge = try passwordChallenge(user, client: client, pool: pool, event: event) {
             if let answered { try await spend(answered) }
+            try await recordStep(event, user, .password(true), "InProgress")
             return challenge
         }
         if let challenge = try await mfaStep(
-            user, client: client, pool: pool, source: "TokenGeneration_Authentication", clientMetadata: clientMetadata, deviceKey: deviceKey
+            user, client: client, pool: pool, source: "TokenGeneration_Authentication", clientMetadata: clientMetadata, deviceKey: deviceKey, event: event
         ) {
             if let answered { try await spend(answered) }
+            try await recordStep(event, user, .password(true), "InProgress")
             return challenge
         }
         return try await completeSignIn(
-            user, client: client, pool: pool, source: "TokenGeneration_Authentication", clientMetadata: clientMetadata, answered: answered, deviceKey: deviceKey
+            user, client: client, pool: pool, source: "TokenGeneration_Authentication", clientMetadata: clientMetadata, answered: answered, deviceKey: deviceKey,
+            event: event, passed: .password(true)
         )
     }
 
@@ -187,13 +206,14 @@ extension Cognate {
     }
 
     /// The forced password change a user must make after a correct password, if one is due.
-    func passwordChallenge(_ user: User, client: AppClient, pool: UserPool) throws -> AuthStep? {
+    func passwordChallenge(_ user: User, client: AppClient, pool: UserPool, event: SignInEvent? = nil) throws -> AuthStep? {
         if user.status == .forceChangePassword {
             try checkTemporaryPassword(user)
-            let state = ChallengeState(
+            var state = ChallengeState(
                 kind: "NEW_PASSWORD_REQUIRED", poolId: pool.id, clientId: client.id, username: user.username,
                 expiresAt: now + Double(client.authSessionSeconds), nonce: deps.random.uuid()
             )
+            state.event = event
             var shown = user.attributes
             shown.removeValue(forKey: "sub")
             let required = missingRequiredAttributes(user, pool: pool).map { "userAttributes." + $0 }
@@ -264,21 +284,23 @@ extension Cognate {
     }
 
     func answerNewPassword(_ responses: [String: String], session: String?, client: AppClient, pool: UserPool, clientMetadata: [String: String]?) async throws -> AuthStep {
-        let user = try await completeNewPassword(responses, session: session, client: client, pool: pool)
+        let (user, event) = try await completeNewPassword(responses, session: session, client: client, pool: pool)
         let deviceKey = responses["DEVICE_KEY"]
         // Cognito asks for the second factor (or its set-up) right after the new password.
         if let challenge = try await mfaStep(
-            user, client: client, pool: pool, source: "TokenGeneration_NewPasswordChallenge", clientMetadata: clientMetadata, deviceKey: deviceKey
+            user, client: client, pool: pool, source: "TokenGeneration_NewPasswordChallenge", clientMetadata: clientMetadata, deviceKey: deviceKey, event: event
         ) {
             return challenge
         }
         return try await completeSignIn(
-            user, client: client, pool: pool, source: "TokenGeneration_NewPasswordChallenge", clientMetadata: clientMetadata, deviceKey: deviceKey
+            user, client: client, pool: pool, source: "TokenGeneration_NewPasswordChallenge", clientMetadata: clientMetadata, deviceKey: deviceKey,
+            event: event
         )
     }
 
-    /// Checks a NEW_PASSWORD_REQUIRED answer and sets the new password (and any attributes given).
-    func completeNewPassword(_ responses: [String: String], session: String?, client: AppClient, pool: UserPool) async throws -> User {
+    /// Checks a NEW_PASSWORD_REQUIRED answer and sets the new password (and any attributes given);
+    /// the user, and the sign-in's event.
+    func completeNewPassword(_ responses: [String: String], session: String?, client: AppClient, pool: UserPool) async throws -> (User, SignInEvent?) {
         let name = try Self.param(responses, "USERNAME")
         let newPassword = try Self.param(responses, "NEW_PASSWORD")
         guard let session else { throw CognitoError.invalidParameter("Missing required parameter Session") }
@@ -298,11 +320,12 @@ extension Cognate {
         try checkPolicy(newPassword, pool: pool)
         try await spend(state, failure: .sessionExpired)
         let record = try await passwordRecord(newPassword, pool: pool, username: user.username, temporary: false)
-        return try await updateUser(pool, user) { u in
+        let updated = try await updateUser(pool, user) { u in
             Self.applyAttributeChanges(changes, to: &u, explicitVerification: false)
             u.password = record
             u.status = .confirmed
         }
+        return (updated, state.event)
     }
 
     static let challengeEncoder: JSONEncoder = {

@@ -215,7 +215,7 @@ extension Cognate {
         }
         return try await completeSignIn(
             user, client: client, pool: pool, source: state.tokenSource ?? "TokenGeneration_Authentication", clientMetadata: clientMetadata,
-            answered: answered, deviceKey: device.key
+            answered: answered, deviceKey: device.key, event: state.event
         )
     }
 }

@@ -37,19 +37,22 @@ extension Cognate {
 
     // MARK: - Sign-in
 
-    /// The sign-in form: Cognito's checks in Cognito's order, then a forced password change if one is due.
-    public func hostedSignIn(username: String, password: String, client: AppClient, pool: UserPool) async throws -> HostedSignIn {
+    /// The sign-in form: Cognito's checks in Cognito's order, then a forced password change if one
+    /// is due. Recorded in the user's sign-in history as the API's sign-ins are.
+    public func hostedSignIn(username: String, password: String, client: AppClient, pool: UserPool, _ ctx: CallContext) async throws -> HostedSignIn {
         guard !username.isEmpty, !password.isEmpty else { throw CognitoError.incorrectCredentials }
         var found = try await findUser(pool, username)
         if found == nil {
             found = try await migrateUser(username, password: password, pool: pool, client: client, clientMetadata: nil)
         }
         let user = try await signInCandidate(username, found, client: client, pool: pool, clientMetadata: nil, password: password)
-        try await checkSignInPassword(password, user: user, pool: pool)
-        if let step = try passwordChallenge(user, client: client, pool: pool), let session = step.session {
+        let event = signInEvent(pool, SignInOrigin(ipAddress: ctx.sourceIP, userAgent: ctx.userAgent))
+        try await checkSignInPassword(password, user: user, pool: pool, event: event)
+        if let step = try passwordChallenge(user, client: client, pool: pool, event: event), let session = step.session {
+            try await recordStep(event, user, .password(true), "InProgress")
             return .newPasswordRequired(session: session, username: user.username, requiredAttributes: missingRequiredAttributes(user, pool: pool))
         }
-        return try await hostedSecondFactor(user, client: client, pool: pool)
+        return try await hostedSecondFactor(user, client: client, pool: pool, event: event, passed: .password(true))
     }
 
     /// The new-password page of a FORCE_CHANGE_PASSWORD user.
@@ -57,18 +60,23 @@ extension Cognate {
         var responses = ["USERNAME": username, "NEW_PASSWORD": newPassword]
         for (name, value) in attributes { responses["userAttributes." + name] = value }
         responses["SECRET_HASH"] = try hostedSecretHash(client, username)
-        let user = try await completeNewPassword(responses, session: session, client: client, pool: pool)
-        return try await hostedSecondFactor(user, client: client, pool: pool)
+        let (user, event) = try await completeNewPassword(responses, session: session, client: client, pool: pool)
+        return try await hostedSecondFactor(user, client: client, pool: pool, event: event)
     }
 
     // MARK: - Second factor
 
-    /// After the password: the MFA challenge the API would give, or signed in.
-    func hostedSecondFactor(_ user: User, client: AppClient, pool: UserPool) async throws -> HostedSignIn {
-        if let step = try await mfaStep(user, client: client, pool: pool, source: "TokenGeneration_HostedAuth", clientMetadata: nil) {
+    /// After the password: the MFA challenge the API would give, or signed in. The sign-in's event
+    /// records `passed` (the password, when it was checked just now) with the outcome.
+    func hostedSecondFactor(
+        _ user: User, client: AppClient, pool: UserPool, event: SignInEvent? = nil, passed: AuthEventChallenge? = nil
+    ) async throws -> HostedSignIn {
+        if let step = try await mfaStep(user, client: client, pool: pool, source: "TokenGeneration_HostedAuth", clientMetadata: nil, event: event) {
+            if passed != nil { try await recordStep(event, user, passed, "InProgress") }
             return .challenge(Self.hosted(step, username: user.username))
         }
         try await postAuthentication(user, client: client, pool: pool, clientMetadata: nil)
+        try await recordStep(event, user, passed, "Pass")
         return .signedIn(user)
     }
 
@@ -100,6 +108,7 @@ extension Cognate {
         }
         try await spend(state, failure: Self.sessionUsed)
         try await postAuthentication(user, client: client, pool: pool, clientMetadata: nil)
+        try await recordStep(state.event, user, .mfa(true), "Pass")
         return .signedIn(user)
     }
 

@@ -34,11 +34,14 @@ extension Cognate {
         if failures != nil { try await store.clearSignInFailures(poolId: user.poolId, username: user.username) }
     }
 
-    /// The password check of the password sign-ins (API and hosted UI), inside the lockout.
-    func checkSignInPassword(_ password: String, user: User, pool: UserPool) async throws {
+    /// The password check of the password sign-ins (API and hosted UI), inside the lockout. A
+    /// wrong password fails the sign-in's event; a try refused by the lockout is not checked and
+    /// not recorded (a flood of them would otherwise cost a write each).
+    func checkSignInPassword(_ password: String, user: User, pool: UserPool, event: SignInEvent? = nil) async throws {
         let failures = try await checkLockout(user)
         guard try await passwordMatches(password, user: user, pool: pool) else {
             try await signInFailed(user)
+            try await recordStep(event, user, .password(false), "Fail")
             throw CognitoError.incorrectCredentials
         }
         try await passwordSucceeded(user, pool: pool, failures: failures)

@@ -41,11 +41,13 @@ extension Cognate {
     /// a software token.
     func mfaStep(
         _ user: User, client: AppClient, pool: UserPool, source: String, custom: [CustomChallengeResult]? = nil, clientMetadata: [String: String]?,
-        deviceKey: String? = nil
+        deviceKey: String? = nil, event: SignInEvent? = nil
     ) async throws -> AuthStep? {
         let mode = pool.mfaMode
         guard mode != .off else { return nil }
-        let pending = PendingSignIn(user: user, client: client, pool: pool, source: source, custom: custom, clientMetadata: clientMetadata, deviceKey: deviceKey)
+        let pending = PendingSignIn(
+            user: user, client: client, pool: pool, source: source, custom: custom, clientMetadata: clientMetadata, deviceKey: deviceKey, event: event
+        )
         // A remembered device proves itself instead (DEVICE_SRP_AUTH), where the pool allows it.
         if let device = try await signInDevice(user, pool: pool, key: deviceKey), deviceStandsInForMFA(device, user: user, pool: pool) {
             return try deviceChallenge(pending, device: device)
@@ -76,6 +78,7 @@ extension Cognate {
         var custom: [CustomChallengeResult]?
         var clientMetadata: [String: String]?
         var deviceKey: String?
+        var event: SignInEvent? = nil
 
         func state(_ kind: String, _ cognate: Cognate) -> ChallengeState {
             var s = ChallengeState(
@@ -85,6 +88,7 @@ extension Cognate {
             s.tokenSource = source
             s.customSession = custom
             s.deviceKey = deviceKey
+            s.event = event
             return s
         }
     }
@@ -148,6 +152,7 @@ extension Cognate {
         case .sms, .email:
             guard let expected = state.codeHash.flatMap(Hex.decode), constantTimeEquals(expected, signInCodeHash(code, state: state)) else {
                 try await signInFailed(user)
+                try await recordStep(state.event, user, .mfa(false), "InProgress")
                 throw CognitoError(.codeMismatch, "Invalid code or auth state for the user.")
             }
             // A code that arrived proves the address, as Cognito counts it.
@@ -159,6 +164,7 @@ extension Cognate {
             guard let totp = user.mfa?.totp, totp.verified else { throw Self.softwareTokenMissing }
             guard let step = try totpStep(code, totp, user: user) else {
                 try await signInFailed(user)
+                try await recordStep(state.event, user, .mfa(false), "InProgress")
                 throw CognitoError(.codeMismatch, "Invalid code received for user")
             }
             try await spendTOTPStep(step, user: user, pool: pool)
@@ -177,7 +183,7 @@ extension Cognate {
         try await spend(state, failure: Self.sessionUsed)
         let pending = PendingSignIn(
             user: user, client: client, pool: pool, source: state.tokenSource ?? "TokenGeneration_Authentication", custom: state.customSession,
-            clientMetadata: clientMetadata, deviceKey: state.deviceKey
+            clientMetadata: clientMetadata, deviceKey: state.deviceKey, event: state.event
         )
         return try await mfaChallenge(factor, pending)
     }
@@ -225,7 +231,7 @@ extension Cognate {
         }
         return try await completeSignIn(
             user, client: client, pool: pool, source: state.tokenSource ?? "TokenGeneration_Authentication", clientMetadata: clientMetadata,
-            answered: answered, deviceKey: state.deviceKey
+            answered: answered, deviceKey: state.deviceKey, event: state.event, passed: .mfa(true)
         )
     }
 }

@@ -9,7 +9,7 @@ extension Cognate {
     /// 3072 bits in hex, plus slack for leading zeros a client might send.
     static let maxSRPAHexLength = 1024
 
-    func srpStart(_ params: [String: String], client: AppClient, pool: UserPool, clientMetadata: [String: String]?) async throws -> AuthStep {
+    func srpStart(_ params: [String: String], client: AppClient, pool: UserPool, clientMetadata: [String: String]?, origin: SignInOrigin) async throws -> AuthStep {
         let name = try Self.param(params, "USERNAME")
         let aHex = try Self.param(params, "SRP_A")
         try checkSecretHash(client, username: name, given: params["SECRET_HASH"])
@@ -23,7 +23,10 @@ extension Cognate {
         if let user, user.status != .resetRequired {
             guard let record = user.password, let stored = try verifier(user, pool: pool) else { throw CognitoError.incorrectCredentials }
             try await preAuthentication(user.username, user, pool: pool, client: client, clientMetadata: clientMetadata)
-            return try await srpChallenge(username: user.username, salt: record.salt, verifier: stored, a: aBytes, simulated: false, client: client, pool: pool)
+            return try await srpChallenge(
+                username: user.username, salt: record.salt, verifier: stored, a: aBytes, simulated: false, client: client, pool: pool,
+                event: signInEvent(pool, origin)
+            )
         }
         // An unknown user, or (with existence errors prevented) one who must reset the password,
         // as Cognito treats imported users: a stable, plausible challenge that step two refuses.
@@ -53,17 +56,18 @@ extension Cognate {
     /// sealed state then also travels as the Session.
     func srpChallenge(
         username: String, salt: [UInt8], verifier v: [UInt8], a aBytes: [UInt8], simulated: Bool, client: AppClient, pool: UserPool,
-        custom: [CustomChallengeResult]? = nil
+        custom: [CustomChallengeResult]? = nil, event: SignInEvent? = nil
     ) async throws -> AuthStep {
         let ephemeral = try await srpEphemerals.take(deps)
         let b = ephemeral.secret
         let bigB = try deps.srp.serverPublic(verifier: v, ephemeral: ephemeral.power)
-        let state = ChallengeState(
+        var state = ChallengeState(
             kind: "PASSWORD_VERIFIER", poolId: pool.id, clientId: client.id, username: username,
             expiresAt: now + Double(client.authSessionSeconds), nonce: deps.random.uuid(),
             srpA: Hex.encode(Hex.stripLeadingZeros(aBytes)), srpB: Hex.encode(bigB), srpSecret: Hex.encode(b), simulated: simulated ? true : nil,
             customSession: custom
         )
+        state.event = event
         let sealed = try seal(state)
         return AuthStep(
             challengeName: "PASSWORD_VERIFIER", session: custom == nil ? nil : sealed,
@@ -125,12 +129,13 @@ extension Cognate {
         }
         guard constantTimeEquals(expected, given) else {
             try await signInFailed(user)
+            try await recordStep(state.event, user, .password(false), "Fail")
             throw CognitoError.incorrectCredentials
         }
         try await passwordSucceeded(user, pool: pool, failures: failures)
         let answered = Spend(marker: marker(state), failure: .incorrectCredentials)
         if let draft, let signed {
-            let result = try await finishTokens(draft, try signed.get(), answered: answered)
+            let result = try await finishTokens(draft, try signed.get(), answered: answered, recording: eventStep(state.event, user, .password(true), "Pass"))
             return AuthStep(challengeParameters: [:], authenticationResult: result)
         }
         guard user.enabled, state.customSession == nil else {
@@ -147,7 +152,7 @@ extension Cognate {
             }
             return try await defineNext(user, session: session, srpA: nil, client: client, pool: pool, clientMetadata: clientMetadata)
         }
-        return try await afterPassword(user, client: client, pool: pool, clientMetadata: clientMetadata, answered: answered, deviceKey: deviceKey)
+        return try await afterPassword(user, client: client, pool: pool, clientMetadata: clientMetadata, answered: answered, deviceKey: deviceKey, event: state.event)
     }
 
     /// The tokens a correct proof leads straight to: none when a disabled user, a CUSTOM_WITH_SRP
@@ -160,7 +165,8 @@ extension Cognate {
               pool.type.deviceConfiguration == nil
         else { return nil }
         return try await draftTokens(
-            user: user, pool: pool, client: client, authTime: now, source: "TokenGeneration_Authentication", clientMetadata: clientMetadata
+            user: user, pool: pool, client: client, authTime: now, source: "TokenGeneration_Authentication", clientMetadata: clientMetadata,
+            eventId: state.event?.id
         )
     }
 

@@ -37,27 +37,28 @@ extension Cognate {
     func issueTokens(
         user: User, pool: UserPool, client: AppClient, authTime: Double, family: RefreshTokenRecord? = nil,
         scopes: [String] = [Cognate.adminScope], oauth: OAuthIssue? = nil, source: String? = nil, clientMetadata: [String: String]? = nil,
-        answered: Spend? = nil, device: DeviceGrant? = nil
+        answered: Spend? = nil, device: DeviceGrant? = nil, recording: AuthEventStep? = nil
     ) async throws -> AuthenticationResultType {
         let draft = try await draftTokens(
             user: user, pool: pool, client: client, authTime: authTime, family: family, scopes: scopes, oauth: oauth, source: source,
-            clientMetadata: clientMetadata, device: device
+            clientMetadata: clientMetadata, device: device, eventId: recording?.start.eventId
         )
         let signing = deps.signing, digests = deps.digests
         let signed = try await deps.compute.run { try draft.sign(signing, digests) }
-        return try await finishTokens(draft, signed, answered: answered)
+        return try await finishTokens(draft, signed, answered: answered, recording: recording)
     }
 
     /// The tokens' claims and keys, through PreTokenGeneration: everything but the signatures
     /// (`TokenDraft.sign`, on the compute executor) and the refresh token (`finishTokens`).
+    /// `eventId` is the sign-in's event in the user's history, which Cognito names in `event_id`.
     func draftTokens(
         user: User, pool: UserPool, client: AppClient, authTime: Double, family: RefreshTokenRecord? = nil,
         scopes: [String] = [Cognate.adminScope], oauth: OAuthIssue? = nil, source: String? = nil, clientMetadata: [String: String]? = nil,
-        device: DeviceGrant? = nil
+        device: DeviceGrant? = nil, eventId: String? = nil
     ) async throws -> TokenDraft {
         let t = now
         let iat = Int(t)
-        let eventId = deps.random.uuid()
+        let eventId = eventId ?? deps.random.uuid()
         let originJti = family?.originJti ?? oauth?.originJti ?? deps.random.uuid()
         let isOAuth = oauth != nil || family?.hosted == true
         let groups = try await groupNames(user)
@@ -102,8 +103,11 @@ extension Cognate {
     }
 
     /// After the signatures: a new sign-in's refresh-token family is stored (with the answered
-    /// challenge spent in the same commit), or a refresh spends `answered` alone.
-    func finishTokens(_ draft: TokenDraft, _ signed: TokenDraft.Signed, answered: Spend? = nil) async throws -> AuthenticationResultType {
+    /// challenge spent and the sign-in's event step recorded in the same commit), or a refresh
+    /// spends `answered` alone.
+    func finishTokens(
+        _ draft: TokenDraft, _ signed: TokenDraft.Signed, answered: Spend? = nil, recording: AuthEventStep? = nil
+    ) async throws -> AuthenticationResultType {
         var refreshToken: String?
         if let refreshSeconds = draft.refreshTokenSeconds {
             let raw = deps.random.bytes(count: 96)
@@ -114,7 +118,9 @@ extension Cognate {
                 username: draft.username, authTime: draft.authTime, issuedAt: t, expiresAt: t + Double(refreshSeconds), scopes: draft.scopes,
                 hosted: draft.hosted ? true : nil, deviceKey: draft.device?.key
             )
-            if let answered {
+            if let recording {
+                guard try await store.putRefreshToken(record, spending: answered?.marker, recording: recording) else { throw answered!.failure }
+            } else if let answered {
                 // One commit spends the challenge and stores the family; a second answer stores nothing.
                 guard try await store.putRefreshToken(record, spending: answered.marker) else { throw answered.failure }
             } else {
@@ -123,8 +129,9 @@ extension Cognate {
             // The implicit flow hands out no refresh token; the family still exists so that the
             // access token can be revoked with the user's others.
             refreshToken = draft.handsOutRefreshToken ? token : nil
-        } else if let answered {
-            try await spend(answered)
+        } else {
+            if let answered { try await spend(answered) }
+            if let recording { try await store.recordAuthEventStep(recording) }
         }
         return AuthenticationResultType(
             accessToken: signed.access, expiresIn: draft.accessTokenSeconds, tokenType: "Bearer", refreshToken: refreshToken, idToken: signed.id,

@@ -33,6 +33,8 @@ public struct Dependencies: Sendable {
     public var sessions: any SecretBox
     /// Keys the hashes of one-time codes, so a stolen database does not give them away.
     public var codeHashKey: [UInt8]
+    /// Keys the FeedbackToken of sign-in events (UpdateAuthEventFeedback).
+    public var feedbackKey: [UInt8]
     public var signing: any TokenSigning
     public var srp: any SRPEngine
     /// TOTP codes (software-token MFA).
@@ -46,7 +48,7 @@ public struct Dependencies: Sendable {
 
     public init(
         store: any CognateStorage, random: any RandomSource, time: any TimeSource, digests: any Digests,
-        atRest: any SecretBox, sessions: any SecretBox, codeHashKey: [UInt8], signing: any TokenSigning,
+        atRest: any SecretBox, sessions: any SecretBox, codeHashKey: [UInt8], feedbackKey: [UInt8], signing: any TokenSigning,
         srp: any SRPEngine, otp: any OneTimePasswords, delivery: any MessageDelivery, compute: any ComputeExecutor = InlineCompute(), config: CoreConfig,
         triggers: any Triggers = NoTriggers()
     ) {
@@ -57,6 +59,7 @@ public struct Dependencies: Sendable {
         self.atRest = atRest
         self.sessions = sessions
         self.codeHashKey = codeHashKey
+        self.feedbackKey = feedbackKey
         self.signing = signing
         self.srp = srp
         self.otp = otp
@@ -100,9 +103,14 @@ public struct CallContext: Sendable {
     /// The region of the request (from the SigV4 credential scope, else the server default).
     public var region: String
     public var requestId: String
+    /// The address the request came from (the connection's peer), for sign-in history.
+    public var sourceIP: String?
+    public var userAgent: String?
 
-    public init(region: String, requestId: String) {
+    public init(region: String, requestId: String, sourceIP: String? = nil, userAgent: String? = nil) {
         self.region = region
         self.requestId = requestId
+        self.sourceIP = sourceIP
+        self.userAgent = userAgent
     }
 }

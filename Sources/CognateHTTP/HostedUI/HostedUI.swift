@@ -38,7 +38,7 @@ struct HostedUI: Sendable {
         maxBodySize = config.maxBodySize
     }
 
-    func register(on router: Router<BasicRequestContext>) {
+    func register(on router: Router<CognateRequestContext>) {
         router.get("/oauth2/authorize") { r, c in await self.run(r, c, self.authorize) }
         router.get("/login") { r, c in await self.run(r, c, self.loginPage) }
         router.post("/login") { r, c in await self.run(r, c, self.login) }
@@ -76,9 +76,9 @@ struct HostedUI: Sendable {
     /// A response decided before the handler finished (an error page, a redirect with an error).
     struct Early: Error { let response: Response }
 
-    func run(_ request: Request, _ context: BasicRequestContext, _ handler: (inout Visit) async throws -> Response) async -> Response {
+    func run(_ request: Request, _ context: CognateRequestContext, _ handler: (inout Visit) async throws -> Response) async -> Response {
         var request = request
-        let ctx = CallContext(region: defaultRegion, requestId: cognate.deps.random.uuid())
+        let ctx = CallContext(region: defaultRegion, requestId: cognate.deps.random.uuid(), sourceIP: context.sourceIP, userAgent: request.headers[.userAgent])
         var visit = Visit(query: FormEncoding.decode(request.uri.query ?? ""), form: [:], cookies: request.cookies, hostPoolId: nil, ctx: ctx)
         visit.https = secureCookies || request.headers[.init("X-Forwarded-Proto")!]?.lowercased() == "https"
         do {
@@ -259,7 +259,7 @@ struct HostedUI: Sendable {
         try await requireCSRF(v, flow: flow)
         let username = v.field("username"), password = v.form["password"] ?? ""
         do {
-            return try await outcome(try await cognate.hostedSignIn(username: username, password: password, client: flow.client, pool: flow.pool), flow, &v)
+            return try await outcome(try await cognate.hostedSignIn(username: username, password: password, client: flow.client, pool: flow.pool, v.ctx), flow, &v)
         } catch let e as CognitoError where e.code == .userNotConfirmed {
             let delivery = try? await cognate.hostedResendCode(username: username, client: flow.client, v.ctx)
             return respond(await confirmForm(
@@ -586,7 +586,7 @@ struct HostedUI: Sendable {
         return respond(ErrorPage(brand: await brand(known?.1, known?.0), heading: "We could not complete your request", text: text, code: code), status: .badRequest, v)
     }
 
-    func logo(_ context: BasicRequestContext) async throws -> Response {
+    func logo(_ context: CognateRequestContext) async throws -> Response {
         let poolId = try context.parameters.require("poolId"), key = try context.parameters.require("clientKey")
         guard let image = try await cognate.logo(poolId: poolId, clientKey: key) else { return Response(status: .notFound) }
         return Response(status: .ok, headers: [

@@ -12,7 +12,7 @@ struct OAuthEndpoints: Sendable {
     let defaultRegion: String
     let maxBodySize: Int
 
-    func register(on router: Router<BasicRequestContext>) {
+    func register(on router: Router<CognateRequestContext>) {
         router.post("/oauth2/token") { r, c in await self.token(r, c) }
         router.get("/oauth2/userInfo") { r, c in await self.userInfo(r, c) }
         router.post("/oauth2/userInfo") { r, c in await self.userInfo(r, c) }
@@ -57,7 +57,7 @@ struct OAuthEndpoints: Sendable {
         return ClientForm(form: form, clientId: v("client_id"), clientSecret: v("client_secret"), basic: false)
     }
 
-    func token(_ request: Request, _ context: BasicRequestContext) async -> Response {
+    func token(_ request: Request, _ context: CognateRequestContext) async -> Response {
         var basic = false
         do {
             let c = try await clientForm(request)
@@ -69,7 +69,7 @@ struct OAuthEndpoints: Sendable {
         }
     }
 
-    func revoke(_ request: Request, _ context: BasicRequestContext) async -> Response {
+    func revoke(_ request: Request, _ context: CognateRequestContext) async -> Response {
         var basic = false
         do {
             let c = try await clientForm(request)
@@ -85,7 +85,7 @@ struct OAuthEndpoints: Sendable {
         }
     }
 
-    func failure(_ error: any Error, basic: Bool, _ context: BasicRequestContext) -> Response {
+    func failure(_ error: any Error, basic: Bool, _ context: CognateRequestContext) -> Response {
         guard let e = error as? CognitoError else {
             context.logger.error("OAuth endpoint error", metadata: ["error": "\(String(reflecting: error))"])
             return OAuthError.response("server_error", description: nil, status: .internalServerError)
@@ -97,7 +97,7 @@ struct OAuthEndpoints: Sendable {
     }
 
     /// RFC 6750: the access token as a Bearer credential; errors in WWW-Authenticate.
-    func userInfo(_ request: Request, _ context: BasicRequestContext) async -> Response {
+    func userInfo(_ request: Request, _ context: CognateRequestContext) async -> Response {
         let header = request.headers[.authorization] ?? ""
         guard header.lowercased().hasPrefix("bearer "), case let token = header.dropFirst(7).trimmingCharacters(in: .whitespaces), !token.isEmpty else {
             return OAuthError.response("invalid_request", description: "Bad OAuth2 request at UserInfo Endpoint", status: .badRequest, extra: [

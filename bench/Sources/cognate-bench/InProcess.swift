@@ -62,6 +62,18 @@ struct InProcessCommand: AsyncParsableCommand {
                        body(["ClientId": clientId, "AuthFlow": "REFRESH_TOKEN_AUTH", "AuthParameters": ["REFRESH_TOKEN": refresh]]))
         try await time("USER_PASSWORD_AUTH", iterations / 20, "InitiateAuth",
                        body(["ClientId": clientId, "AuthFlow": "USER_PASSWORD_AUTH", "AuthParameters": ["USERNAME": "user0000001", "PASSWORD": "Bench#Pass1"]]))
+        if selected?.contains("USER_PASSWORD_AUTH (AUDIT pool)") ?? true {
+            // The same sign-in in a pool that keeps sign-in history: the event is written with the refresh token.
+            let audited = (try await call("CreateUserPool", ["PoolName": "inproc-audit", "UserPoolAddOns": ["AdvancedSecurityMode": "AUDIT"]])["UserPool"]
+                as! [String: Any])["Id"] as! String
+            let auditClient = (try await call("CreateUserPoolClient", [
+                "UserPoolId": audited, "ClientName": "c", "ExplicitAuthFlows": ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+            ])["UserPoolClient"] as! [String: Any])["ClientId"] as! String
+            _ = try await call("AdminCreateUser", ["UserPoolId": audited, "Username": "audited", "MessageAction": "SUPPRESS"])
+            _ = try await call("AdminSetUserPassword", ["UserPoolId": audited, "Username": "audited", "Password": "Bench#Pass1", "Permanent": true])
+            try await time("USER_PASSWORD_AUTH (AUDIT pool)", iterations / 20, "InitiateAuth",
+                           body(["ClientId": auditClient, "AuthFlow": "USER_PASSWORD_AUTH", "AuthParameters": ["USERNAME": "audited", "PASSWORD": "Bench#Pass1"]]))
+        }
         if selected?.contains("USER_SRP_AUTH") ?? true {
             try await srpSignIns(iterations / 20, handlers: handlers, ctx: ctx, poolId: poolId, clientId: clientId)
         }
