@@ -12,6 +12,8 @@ import Testing
 struct TestServer: Sendable {
     let responder: RouterResponder<BasicRequestContext>
     let outbox: DevOutbox
+    /// The core behind the router, for use cases with no wire operation (`cognate keys`).
+    let cognate: Cognate
 
     /// `database` defaults to a private in-memory SQLite; pass a file path to share one between servers.
     /// `triggers` replaces the webhooks (`ScriptedTriggers`); `clock` replaces the system clock (for
@@ -39,7 +41,8 @@ struct TestServer: Sendable {
         if let wrapSRP { deps.srp = wrapSRP(deps.srp) }
         if let wrapCompute { deps.compute = wrapCompute(deps.compute) }
         if let srpEphemeralBatch { deps.config.srpEphemeralBatch = srpEphemeralBatch }
-        return TestServer(responder: try buildRouter(Cognate(deps), config: config, outbox: outbox).buildResponder(), outbox: outbox)
+        let cognate = Cognate(deps)
+        return TestServer(responder: try buildRouter(cognate, config: config, outbox: outbox).buildResponder(), outbox: outbox, cognate: cognate)
     }
 
     func run<T: Sendable>(_ body: @escaping @Sendable (Client) async throws -> T) async throws -> T {
