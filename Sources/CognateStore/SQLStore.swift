@@ -141,6 +141,29 @@ extension SQLStore: PoolStore {
     public func signingKeys(poolId: String) async throws -> [StoredSigningKey] {
         try await readAll(StoredSigningKey.self, "SELECT data FROM signing_keys WHERE pool_id = ? ORDER BY kid", [.text(poolId)])
     }
+
+    public func updateSigningKeys(poolId: String, _ body: @escaping @Sendable (inout [StoredSigningKey]) throws -> Void) async throws -> [StoredSigningKey] {
+        try await db.write { tx in
+            // Read in the transaction, so two rotations at once on different nodes serialize.
+            guard try !tx.query("SELECT 1 FROM pools WHERE id = ?", [.text(poolId)]).isEmpty else { throw StoreConflict.notFound }
+            let rows = try tx.query("SELECT data FROM signing_keys WHERE pool_id = ? ORDER BY kid", [.text(poolId)])
+            let before = try rows.map { try Self.decode(StoredSigningKey.self, $0) }
+            var keys = before
+            try body(&keys)
+            let old = Dictionary(uniqueKeysWithValues: before.map { ($0.kid, $0) })
+            let kept = Set(keys.map(\.kid))
+            for kid in old.keys where !kept.contains(kid) {
+                try tx.query("DELETE FROM signing_keys WHERE pool_id = ? AND kid = ?", [.text(poolId), .text(kid)])
+            }
+            for key in keys where old[key.kid] != key {
+                try tx.query(
+                    "INSERT INTO signing_keys(pool_id, kid, data) VALUES (?, ?, ?) ON CONFLICT (pool_id, kid) DO UPDATE SET data = excluded.data",
+                    [.text(poolId), .text(key.kid), try Self.encode(key)]
+                )
+            }
+            return keys.sorted { $0.kid < $1.kid }
+        }
+    }
 }
 
 // MARK: - Clients

@@ -9,7 +9,7 @@ struct CognateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cognate",
         abstract: "A self-hosted, wire-compatible Amazon Cognito User Pools server.",
-        subcommands: [Serve.self, Operations.self, WebhookKey.self],
+        subcommands: [Serve.self, Keys.self, Operations.self, WebhookKey.self],
         defaultSubcommand: Serve.self
     )
 

@@ -9,11 +9,7 @@ struct Serve: AsyncParsableCommand {
 
     @Option(help: "Address to listen on. [env: COGNATE_HOST]") var host: String?
     @Option(help: "Port to listen on. [env: COGNATE_PORT] (default: 9229)") var port: Int?
-    @Option(help: "Directory for the database and master key. [env: COGNATE_DATA_DIR] (default: ./.cognate)") var dataDir: String?
-    @Option(help: "Database: a SQLite file path or sqlite:PATH, or postgres://user:pass@host:port/db[?sslmode=…] for several nodes on one PostgreSQL. [env: COGNATE_DATABASE_URL] (default: DATA_DIR/cognate.sqlite)") var databaseURL: String?
-    @Option(help: "PostgreSQL connections per node. [env: COGNATE_DATABASE_POOL_SIZE] (default: 10)") var databasePoolSize: Int?
-    @Option(help: "Seconds to wait for a PostgreSQL connection before a request fails. [env: COGNATE_DATABASE_CONNECT_TIMEOUT] (default: 5)") var databaseConnectTimeout: Double?
-    @Option(help: "Seconds a PostgreSQL statement may run. [env: COGNATE_DATABASE_STATEMENT_TIMEOUT] (default: 10)") var databaseStatementTimeout: Double?
+    @OptionGroup var database: DatabaseOptions
     @Option(help: "Public base URL for token issuers and links. [env: COGNATE_PUBLIC_URL] (default: http://HOST:PORT)") var publicURL: String?
     @Option(help: "Region for requests without a SigV4 scope. [env: COGNATE_REGION] (default: us-east-1)") var region: String?
     @Option(help: "Access key id that signed (admin) operations must be SigV4-signed with, beside --secret-access-key. [env: COGNATE_ACCESS_KEY_ID] (default: any signature is accepted)") var accessKeyId: String?
@@ -37,20 +33,7 @@ struct Serve: AsyncParsableCommand {
         var config = ServerConfiguration()
         config.host = host ?? env["COGNATE_HOST"] ?? config.host
         if let p = port ?? env["COGNATE_PORT"].flatMap(Int.init) { config.port = p }
-        config.dataDirectory = dataDir ?? env["COGNATE_DATA_DIR"] ?? config.dataDirectory
-        config.databaseURL = databaseURL ?? env["COGNATE_DATABASE_URL"].flatMap { $0.isEmpty ? nil : $0 }
-        if let n = databasePoolSize ?? env["COGNATE_DATABASE_POOL_SIZE"].flatMap(Int.init) {
-            guard n > 0 else { throw ValidationError("--database-pool-size must be at least 1.") }
-            config.databasePoolSize = n
-        }
-        if let t = databaseConnectTimeout ?? env["COGNATE_DATABASE_CONNECT_TIMEOUT"].flatMap(Double.init) {
-            guard t > 0 else { throw ValidationError("--database-connect-timeout must be positive.") }
-            config.databaseConnectTimeout = t
-        }
-        if let t = databaseStatementTimeout ?? env["COGNATE_DATABASE_STATEMENT_TIMEOUT"].flatMap(Double.init) {
-            guard t > 0 else { throw ValidationError("--database-statement-timeout must be positive.") }
-            config.databaseStatementTimeout = t
-        }
+        try database.apply(to: &config, env: env)
         config.publicURL = publicURL ?? env["COGNATE_PUBLIC_URL"]
         config.defaultRegion = region ?? env["COGNATE_REGION"] ?? config.defaultRegion
         let keyId = accessKeyId ?? env["COGNATE_ACCESS_KEY_ID"].flatMap { $0.isEmpty ? nil : $0 }
@@ -62,7 +45,6 @@ struct Serve: AsyncParsableCommand {
         }
         config.cognitoIssuer = cognitoIssuer || flag("COGNATE_COGNITO_ISSUER")
         config.dev = dev || flag("COGNATE_DEV")
-        config.masterKey = env["COGNATE_MASTER_KEY"]
         config.uiTemplatesDirectory = uiTemplates ?? env["COGNATE_UI_TEMPLATES"]
         config.smtpURL = smtpURL ?? env["COGNATE_SMTP_URL"].flatMap { $0.isEmpty ? nil : $0 }
         config.smtpFrom = smtpFrom ?? env["COGNATE_SMTP_FROM"] ?? config.smtpFrom
@@ -76,9 +58,6 @@ struct Serve: AsyncParsableCommand {
 
         var logger = Logger(label: "cognate")
         logger.logLevel = (logLevel ?? env["COGNATE_LOG_LEVEL"]).flatMap(Logger.Level.init(rawValue:)) ?? .info
-        if config.isPostgres {
-            do { _ = try config.postgresSettings() } catch { throw ValidationError("\(error)") }
-        }
         if config.accessCredential == nil, !config.dev, !Self.isLoopback(config.host), !(allowUnsignedAdmin || flag("COGNATE_ALLOW_UNSIGNED_ADMIN")) {
             throw ValidationError("""
                 Listening on \(config.host) would open the signed (admin) operations to anyone who reaches it: \

@@ -12,7 +12,8 @@ import Testing
 struct TestServer: Sendable {
     let responder: RouterResponder<CognateRequestContext>
     let outbox: DevOutbox
-    /// The server's use cases, for what no request can ask (a sign-in event's feedback token).
+    /// The server's use cases, for what no request can ask (a sign-in event's feedback token,
+    /// `cognate keys`).
     let cognate: Cognate
 
     /// `database` defaults to a private in-memory SQLite; pass a file path to share one between servers.

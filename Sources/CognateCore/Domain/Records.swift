@@ -71,19 +71,34 @@ public struct RefreshTokenRecord: Codable, Sendable, Equatable {
 }
 
 /// A pool's RS256 key. The private key is sealed under the master key before it is stored.
+/// Rotation (`SigningKeyRing`) adds keys that sign from a later time and schedules the ones
+/// they supersede to retire; keys stored before rotation existed have none of those three
+/// fields and read as generation 0, active since they were created, never retiring.
 public struct StoredSigningKey: Codable, Sendable, Equatable {
     public var poolId: String
     public var purpose: KeyPurpose
     public var publicKey: PublicJWK
     @StoredBytes public var sealedPrivateKey: [UInt8]
     public var createdAt: Double
+    /// The rotation that added the key: nil (0) for the pool's first keys, one more each time.
+    public var generation: Int?
+    /// When the key starts signing; nil: when it was created.
+    public var activatesAt: Double?
+    /// When the key leaves the JWKS and is deleted: set once a newer key supersedes it.
+    public var retiresAt: Double?
 
-    public init(poolId: String, purpose: KeyPurpose, publicKey: PublicJWK, sealedPrivateKey: [UInt8], createdAt: Double) {
+    public init(
+        poolId: String, purpose: KeyPurpose, publicKey: PublicJWK, sealedPrivateKey: [UInt8], createdAt: Double,
+        generation: Int? = nil, activatesAt: Double? = nil, retiresAt: Double? = nil
+    ) {
         self.poolId = poolId
         self.purpose = purpose
         self.publicKey = publicKey
         self.sealedPrivateKey = sealedPrivateKey
         self.createdAt = createdAt
+        self.generation = generation
+        self.activatesAt = activatesAt
+        self.retiresAt = retiresAt
     }
 
     public var kid: String { publicKey.kid }

@@ -22,7 +22,13 @@ public protocol PoolStore: Sendable {
     /// Pools ordered by id, starting after `after`.
     func listPools(after: String?, limit: Int) async throws -> [UserPool]
     func userCount(poolId: String) async throws -> Int
+    /// The pool's keys ordered by kid (what a node re-reads to see a rotation).
     func signingKeys(poolId: String) async throws -> [StoredSigningKey]
+    /// Runs `body` on the pool's keys inside a transaction and stores what it leaves: keys it
+    /// added are inserted, changed ones rewritten, removed ones deleted. `body` may run more
+    /// than once (a retried transaction), so it only rearranges what it is given. Throws
+    /// `StoreConflict.notFound` when the pool is gone.
+    func updateSigningKeys(poolId: String, _ body: @escaping @Sendable (inout [StoredSigningKey]) throws -> Void) async throws -> [StoredSigningKey]
 }
 
 public protocol ClientStore: Sendable {

@@ -227,7 +227,7 @@ extension Cognate {
             "scope": .string(scopes.joined(separator: " ")), "auth_time": .int(iat), "iss": .string(deps.config.issuer(for: pool)),
             "exp": .int(iat + client.accessTokenSeconds), "iat": .int(iat), "version": .int(2), "jti": .string(deps.random.uuid()),
         ]
-        let k = try await key(.accessToken, pool)
+        let k = try await signingKey(.accessToken, pool)
         let token = try JWT.sign(claims: claims, kid: k.key.kid, key: k.privateDER, signer: deps.signing)
         return TokenResponse(accessToken: token, expiresIn: client.accessTokenSeconds)
     }

@@ -23,14 +23,7 @@ extension Cognate {
         let pool = UserPool(type: type, region: ctx.region)
         try Self.checkMFAMode(pool)
 
-        var keys: [StoredSigningKey] = []
-        for purpose in [KeyPurpose.idToken, .accessToken] {
-            let signing = deps.signing
-            let generated = try await deps.compute.run { try signing.generateKey() }
-            let sealed = try deps.atRest.seal(generated.privateKeyDER, aad: Array("key:\(id)".utf8))
-            keys.append(StoredSigningKey(poolId: id, purpose: purpose, publicKey: generated.publicKey, sealedPrivateKey: sealed, createdAt: t))
-        }
-        try await store.createPool(pool, keys: keys)
+        try await store.createPool(pool, keys: try await newSigningKeys(poolId: id, at: t))
         return CreateUserPoolResponse(userPool: describe(pool, users: 0))
     }
 

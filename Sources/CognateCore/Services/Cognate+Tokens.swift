@@ -5,29 +5,6 @@ import Foundation
 extension Cognate {
     static let adminScope = "aws.cognito.signin.user.admin"
 
-    func signingKeys(_ pool: UserPool) async throws -> [SigningKeyCache.Entry] {
-        if let cached = keyCache.get(pool.id) { return cached }
-        let entries = try await store.signingKeys(poolId: pool.id).map {
-            SigningKeyCache.Entry(key: $0, privateDER: try deps.atRest.open($0.sealedPrivateKey, aad: Array("key:\(pool.id)".utf8)))
-        }
-        keyCache.put(pool.id, entries)
-        return entries
-    }
-
-    func key(_ purpose: KeyPurpose, _ pool: UserPool) async throws -> SigningKeyCache.Entry {
-        guard let k = try await signingKeys(pool).first(where: { $0.key.purpose == purpose }) else {
-            throw CognitoError(.internalError, "The user pool has no signing key.")
-        }
-        return k
-    }
-
-    /// The public JWKS of a pool (ID and access keys).
-    public func jwks(poolId: String) async throws -> [PublicJWK] {
-        guard let pool = try await store.pool(id: poolId) else { throw CognitoError.poolNotFound(poolId) }
-        // Through the key cache: a pool's keys never change, and reading them means unsealing nothing new.
-        return try await signingKeys(pool).map(\.key.publicKey)
-    }
-
     public func pool(id: String) async throws -> UserPool? { try await store.pool(id: id) }
 
     /// ID + access tokens, and a refresh token when `family` is nil (a new sign-in). Tokens for
@@ -94,7 +71,7 @@ extension Cognate {
         var idClaims: [String: JSONValue]? = !isOAuth || scopes.contains("openid") ? id : nil
         if isOAuth, let nonce = oauth?.nonce { idClaims?["nonce"] = .string(nonce) }
         return TokenDraft(
-            access: access, id: idClaims, accessKey: try await key(.accessToken, pool), idKey: try await key(.idToken, pool),
+            access: access, id: idClaims, accessKey: try await signingKey(.accessToken, pool), idKey: try await signingKey(.idToken, pool),
             withAtHash: isOAuth, issuedAt: t, authTime: authTime, originJti: originJti, scopes: scopes, poolId: pool.id,
             clientId: client.id, username: user.username, accessTokenSeconds: client.accessTokenSeconds,
             refreshTokenSeconds: family == nil ? client.refreshTokenSeconds : nil, hosted: isOAuth,
@@ -159,8 +136,9 @@ extension Cognate {
     func authenticate(_ accessToken: String, scope: String = Cognate.adminScope) async throws -> (User, UserPool, [String: JSONValue]) {
         let token = try await verifiedAccessToken(accessToken)
         let claims = token.claims
+        // The key is looked up again for a token verified before: it may have retired since.
         guard let pool = try await store.pool(id: token.poolId),
-              try await signingKeys(pool).contains(where: { $0.key.kid == token.kid && $0.key.purpose == .accessToken })
+              try await verificationKey(kid: token.kid, .accessToken, pool) != nil
         else { throw CognitoError.invalidAccessToken }
         guard let exp = claims["exp"]?.intValue, Double(exp) > now else { throw CognitoError.accessTokenExpired }
         let scopes = (claims["scope"]?.stringValue ?? "").split(separator: " ")
@@ -187,8 +165,8 @@ extension Cognate {
               let poolId = iss.split(separator: "/").last.map(String.init),
               let pool = try await store.pool(id: poolId),
               iss == deps.config.issuer(for: pool),
-              let k = try await signingKeys(pool).first(where: { $0.key.kid == jwt.kid && $0.key.purpose == .accessToken }),
-              deps.signing.verify(jwt.signature, message: jwt.signingInput, key: k.key.publicKey),
+              let key = try await verificationKey(kid: jwt.kid, .accessToken, pool),
+              deps.signing.verify(jwt.signature, message: jwt.signingInput, key: key.publicKey),
               jwt.claims["token_use"]?.stringValue == "access"
         else { throw CognitoError.invalidAccessToken }
         let entry = VerifiedTokenCache.Entry(poolId: pool.id, kid: jwt.kid, claims: jwt.claims)

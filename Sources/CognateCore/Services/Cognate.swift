@@ -81,16 +81,21 @@ public struct CoreConfig: Sendable {
     /// SRP server ephemerals (b, g^b) made ahead per batch (`SRPEphemeralStock`); 0 makes each
     /// at its challenge.
     public var srpEphemeralBatch: Int
+    /// Seconds a node signs from its copy of a pool's keys before reading them again: how long
+    /// after a rotated key activates this node may still sign with the one it supersedes. Must
+    /// stay well below `Cognate.retirementMargin`.
+    public var signingKeyRefresh: Double
 
     public init(
         publicURL: String, cognitoIssuer: Bool = false, accountId: String = "000000000000", srpTimestampTolerance: Double = 15 * 60,
-        srpEphemeralBatch: Int = 32
+        srpEphemeralBatch: Int = 32, signingKeyRefresh: Double = 60
     ) {
         self.publicURL = publicURL
         self.cognitoIssuer = cognitoIssuer
         self.accountId = accountId
         self.srpTimestampTolerance = srpTimestampTolerance
         self.srpEphemeralBatch = srpEphemeralBatch
+        self.signingKeyRefresh = signingKeyRefresh
     }
 
     public func issuer(for pool: UserPool) -> String {
