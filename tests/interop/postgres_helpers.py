@@ -1,5 +1,5 @@
-"""PostgreSQL for the interop suite: the server the tests create their databases on, and a
-database of a test's own.
+"""PostgreSQL for the interop suite: the server the tests create their databases on, a database
+of a test's own, and a throwaway server a test may stop and start (scripts/postgres-throwaway).
 
 The rule is the Swift suite's: without COGNATE_TEST_POSTGRES_URL (an admin URL on a server where
 databases may be created; scripts/test starts one) the PostgreSQL tests are skipped, except on CI
@@ -9,11 +9,15 @@ databases may be created; scripts/test starts one) the PostgreSQL tests are skip
 from __future__ import annotations
 
 import os
+import subprocess
 import uuid
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
+from interop_helpers import REPO_ROOT
+
+THROWAWAY = REPO_ROOT / "scripts" / "postgres-throwaway"
 ON_CI = os.environ.get("CI", "").lower() == "true"
 
 
@@ -63,3 +67,30 @@ class Database:
     def drop(self) -> None:
         with connect(self.admin) as c:
             c.execute(f"DROP DATABASE IF EXISTS {self.name} WITH (FORCE)")
+
+
+class ThrowawayPostgres:
+    """A PostgreSQL server of a test's own (scripts/postgres-throwaway), which the test may take
+    down and bring up again on the same port."""
+
+    def __init__(self):
+        done = subprocess.run([str(THROWAWAY), "start"], capture_output=True, text=True, timeout=120)
+        if done.returncode != 0:
+            reason = f"scripts/postgres-throwaway start failed: {done.stderr.strip()[-500:]}"
+            if ON_CI:
+                pytest.fail(f"CI=true: {reason}")
+            pytest.skip(f"needs a PostgreSQL server of its own: {reason}")
+        self.admin, self.dir = done.stdout.split()
+
+    def _run(self, command: str) -> None:
+        done = subprocess.run([str(THROWAWAY), command, self.dir], capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, f"postgres-throwaway {command} failed: {done.stderr}"
+
+    def down(self) -> None:
+        self._run("down")
+
+    def up(self) -> None:
+        self._run("up")
+
+    def stop(self) -> None:
+        self._run("stop")

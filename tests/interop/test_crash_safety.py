@@ -1,5 +1,6 @@
 """Crash safety under write load: a node killed with SIGKILL in the middle of sign-ups,
-confirmations, attribute updates and group changes, on SQLite and on PostgreSQL.
+confirmations, attribute updates and group changes (on SQLite and on PostgreSQL), and a
+PostgreSQL server stopped under load and started again.
 
 Workers each walk users of their own through a fixed sequence of writes and note every write
 the API acknowledged, and the one write whose answer never came (the node died, or the database
@@ -13,13 +14,13 @@ from __future__ import annotations
 import sqlite3
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
 
 import botocore.exceptions
 import pytest
 import requests
 
 from interop_helpers import PASSWORD, Outbox, attrs_to_dict, make_boto_client, unique, unique_email
+from postgres_helpers import Database, ThrowawayPostgres
 
 # Each user's writes, in order, and the user as each leaves it: (status, given_name, groups).
 STEPS = ["sign_up", "confirm", "name_1", "join_alpha", "name_2", "leave_alpha", "join_beta"]
@@ -273,3 +274,67 @@ def test_acknowledged_writes_survive_sigkill_under_load(engine, server_factory, 
     check_acknowledged_writes(again.endpoint, pool_id, load)
     assert half_written_users(rows, pool_id) == []
     check_listing_matches(again.endpoint, pool_id)
+
+
+CONNECT_TIMEOUT = 2
+STATEMENT_TIMEOUT = 4
+# No request may take longer than the configured timeouts allow (a second for the rest).
+LONGEST_REQUEST = CONNECT_TIMEOUT + STATEMENT_TIMEOUT + 1
+
+
+def test_postgres_stopped_under_load_fails_cleanly_and_recovers(server_factory):
+    pg = ThrowawayPostgres()
+    try:
+        run_outage(pg, server_factory)
+    finally:
+        pg.stop()
+
+
+def health(node) -> tuple[int, dict, float]:
+    started = time.monotonic()
+    r = requests.get(node.endpoint + "/health", timeout=30)
+    return r.status_code, r.json(), time.monotonic() - started
+
+
+def run_outage(pg: ThrowawayPostgres, server_factory) -> None:
+    db = Database(pg.admin)
+    args = ["--database-url", db.url, "--public-url", "http://cognate.example",
+            "--database-connect-timeout", str(CONNECT_TIMEOUT), "--database-statement-timeout", str(STATEMENT_TIMEOUT)]
+    env = {"COGNATE_MASTER_KEY": "6f" * 32}
+    nodes = [server_factory(extra_args=args, env=env) for _ in range(2)]
+    pool_id, client_id = write_load_pool(nodes[0].endpoint)
+    loads = [WriteLoad(n.endpoint, pool_id, client_id, workers=3, stop_on_failure=False, read_timeout=LONGEST_REQUEST + 5).start()
+             for n in nodes]
+    wait_until(lambda: all(load.acked() >= 15 for load in loads), 60, "writes acknowledged on both nodes")
+
+    pg.down()
+    for node in nodes:
+        status, body, took = health(node)
+        assert (status, body) == (503, {"status": "unavailable", "database": "unreachable"}), (status, body)
+        assert took < CONNECT_TIMEOUT + 1, f"/health took {took:.1f}s with the database down"
+    # Requests fail meanwhile (the load goes on).
+    internal = lambda: sum(1 for load in loads for f in load.failures if f[1] == "InternalErrorException")
+    wait_until(lambda: internal() >= 6, 30, "requests to fail while the database is down")
+    pg.up()
+
+    # The nodes recover by themselves, and writes go through again on both.
+    for node in nodes:
+        wait_until(lambda: health(node)[0] == 200, 30, f"{node.endpoint}/health to answer 200 again")
+    acked = [load.acked() for load in loads]
+    wait_until(lambda: all(load.acked() >= a + 15 for load, a in zip(loads, acked)), 60,
+               "writes to be acknowledged again on both nodes")
+    for load in loads:
+        load.join()
+
+    assert all(n.running() for n in nodes), "a node died while the database was down"
+    wrong = [w for load in loads for w in load.wrong]
+    assert not wrong, wrong
+    failures = [f for load in loads for f in load.failures]
+    unclean = [f for f in failures if f[1] != "InternalErrorException"]
+    assert not unclean, f"requests that did not fail with InternalErrorException (step, error, seconds): {unclean}"
+    longest = max(load.longest for load in loads)
+    assert longest[0] < LONGEST_REQUEST, f"a request ({longest[1]}) took {longest[0]:.1f}s: {failures}"
+    for load in loads:
+        check_acknowledged_writes(nodes[0].endpoint, pool_id, load)
+    assert half_written_users(db.rows, pool_id) == []
+    check_listing_matches(nodes[1].endpoint, pool_id)
