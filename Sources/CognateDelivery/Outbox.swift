@@ -24,12 +24,24 @@ public struct OutboxDelivery: MessageDelivery {
     }
 
     public func enqueue(_ message: OutboundMessage) async throws {
-        let id = random.uuid()
+        let staged = try stage([message])
+        for entry in staged.entries { try await store.enqueueOutbox(entry) }
+        try await staged.committed()
+    }
+
+    /// Sealed rows for the caller's transaction; once committed, the drain is woken.
+    public func stage(_ messages: [OutboundMessage]) throws -> StagedMessages {
         let t = time.now().timeIntervalSince1970
-        let payload = try box.seal(Array(try JSONEncoder().encode(message)), aad: Self.aad(id))
-        try await store.enqueueOutbox(OutboxEntry(id: id, poolId: message.poolId, payload: payload, createdAt: t, nextAttemptAt: t))
-        onEnqueue(message)
-        await doorbell.ring()
+        let entries = try messages.map { message in
+            let id = random.uuid()
+            let payload = try box.seal(Array(try JSONEncoder().encode(message)), aad: Self.aad(id))
+            return OutboxEntry(id: id, poolId: message.poolId, payload: payload, createdAt: t, nextAttemptAt: t)
+        }
+        let onEnqueue = onEnqueue, doorbell = doorbell
+        return StagedMessages(entries: entries) {
+            for m in messages { onEnqueue(m) }
+            if !messages.isEmpty { await doorbell.ring() }
+        }
     }
 
     /// Binds a sealed payload to its row, so payloads can't be swapped between rows.

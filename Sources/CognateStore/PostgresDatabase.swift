@@ -182,14 +182,26 @@ final class PostgresTransaction: SQLTransaction {
             }
         }
         let query = PostgresQuery(unsafeSQL: database.statement(sql), binds: bindings)
-        // A server that stops answering (not one that refuses) would leave this wait for ever:
-        // past the statement timeout and a margin, the connection is closed, which fails it.
+        // postgres-nio writes a query to its channel without asking how the write went: on a
+        // connection already closed (the server went away mid-transaction, and this is the
+        // ROLLBACK after that) the query is dropped and its future never completes. So a
+        // closed connection fails at once, and the wait is on a promise of our own that the
+        // query completes or the deadline fails: past the statement timeout and a margin (a
+        // server that stops answering), the connection is closed and this returns.
         let connection = connection
-        let deadline = connection.eventLoop.scheduleTask(in: database.queryDeadline) { let closing: EventLoopFuture<Void> = connection.close(); _ = closing }
+        guard !connection.isClosed else { throw PostgresFailure.lost("the connection is closed", commitSent: commitSent) }
+        let answer = connection.eventLoop.makePromise(of: PostgresQueryResult.self)
+        let commitSent = commitSent
+        let deadline = connection.eventLoop.scheduleTask(in: database.queryDeadline) {
+            answer.fail(PostgresFailure.lost("no answer within the statement timeout", commitSent: commitSent))
+            let closing: EventLoopFuture<Void> = connection.close()
+            _ = closing
+        }
         defer { deadline.cancel() }
+        connection.query(query, logger: database.logger).cascade(to: answer)
         let result: PostgresQueryResult
         do {
-            result = try connection.query(query, logger: database.logger).wait()
+            result = try answer.futureResult.wait()
         } catch {
             throw PostgresFailure.classify(error, commitSent: commitSent)
         }
@@ -256,6 +268,11 @@ public enum PostgresFailure: Error, CustomStringConvertible, Sendable {
         }
     }
 
+    /// The connection is gone: nothing was applied, or (once COMMIT was sent) nobody knows.
+    static func lost(_ reason: String, commitSent: Bool) -> PostgresFailure {
+        commitSent ? .outcomeUnknown(reason) : .connectionLost(reason)
+    }
+
     static func classify(_ error: any Error, commitSent: Bool) -> any Error {
         if error is PostgresFailure { return error }
         guard let psql = error as? PSQLError else { return error }
@@ -263,14 +280,12 @@ public enum PostgresFailure: Error, CustomStringConvertible, Sendable {
             let message = psql.serverInfo?[.message] ?? ""
             if state == "40001" || state == "40P01" { return PostgresFailure.conflict(message) }
             // 57P01..57P03: the server is shutting down or starting; 08xxx: connection exceptions.
-            if state.hasPrefix("57P") || state.hasPrefix("08") {
-                return commitSent ? PostgresFailure.outcomeUnknown(message) : PostgresFailure.connectionLost(message)
-            }
+            if state.hasPrefix("57P") || state.hasPrefix("08") { return lost(message, commitSent: commitSent) }
             return PostgresFailure.server(sqlState: state, message: message)
         }
         switch psql.code {
         case .serverClosedConnection, .clientClosedConnection, .connectionError, .uncleanShutdown, .poolClosed:
-            return commitSent ? PostgresFailure.outcomeUnknown("\(psql.code)") : PostgresFailure.connectionLost("\(psql.code)")
+            return lost("\(psql.code)", commitSent: commitSent)
         default:
             return PostgresFailure.other("\(psql.code)")
         }

@@ -5,12 +5,15 @@ import CognateCore
 /// holds are skipped), so two nodes never hold the same row at once.
 extension SQLStore: OutboxStore {
     public func enqueueOutbox(_ entry: OutboxEntry) async throws {
-        try await db.write { tx in
-            try tx.query(
-                "INSERT INTO outbox(id, pool_id, payload, created_at, state, attempts, next_attempt_at) VALUES (?, ?, ?, ?, 'pending', ?, ?)",
-                [.text(entry.id), .text(entry.poolId), .blob(entry.payload), .double(entry.createdAt), .int(Int64(entry.attempts)), .double(entry.nextAttemptAt)]
-            )
-        }
+        try await db.write { tx in try Self.insertOutbox(entry, tx) }
+    }
+
+    /// A pending row (also written with the change that sends it, see `createUser`).
+    static func insertOutbox(_ entry: OutboxEntry, _ tx: any SQLTransaction) throws {
+        try tx.query(
+            "INSERT INTO outbox(id, pool_id, payload, created_at, state, attempts, next_attempt_at) VALUES (?, ?, ?, ?, 'pending', ?, ?)",
+            [.text(entry.id), .text(entry.poolId), .blob(entry.payload), .double(entry.createdAt), .int(Int64(entry.attempts)), .double(entry.nextAttemptAt)]
+        )
     }
 
     public func claimOutbox(now: Double, lease: Double, limit: Int) async throws -> [OutboxEntry] {

@@ -199,9 +199,14 @@ extension SQLStore: ClientStore {
 // MARK: - Users
 
 extension SQLStore: UserStore {
-    public func createUser(_ user: User) async throws {
+    public func createUser(_ user: User, code: VerificationCode?, messages: [OutboxEntry]) async throws {
         let columns = try Self.userColumns(user)
-        try await db.write { tx in try Self.insertUser(user, columns, tx) }
+        let codeData = try code.map { ($0, try Self.encode($0)) }
+        try await db.write { tx in
+            try Self.insertUser(user, columns, tx)
+            if let codeData { try Self.upsertCode(codeData.0, codeData.1, tx) }
+            for entry in messages { try Self.insertOutbox(entry, tx) }
+        }
     }
 
     /// Inserts many users in one transaction (bulk imports; the users must carry their index,
@@ -413,10 +418,13 @@ extension SQLStore: GroupStore {
 extension SQLStore: CodeStore {
     public func putCode(_ code: VerificationCode) async throws {
         let data = try Self.encode(code)
-        try await db.write { tx in
-            try tx.query("INSERT INTO codes(pool_id, username, purpose, data) VALUES (?, ?, ?, ?) ON CONFLICT (pool_id, username, purpose) DO UPDATE SET data = excluded.data",
-                         [.text(code.poolId), .text(code.username), .text(code.purpose.rawValue), data])
-        }
+        try await db.write { tx in try Self.upsertCode(code, data, tx) }
+    }
+
+    /// The user's code for its purpose, replacing the one before.
+    static func upsertCode(_ code: VerificationCode, _ data: SQLValue, _ tx: any SQLTransaction) throws {
+        try tx.query("INSERT INTO codes(pool_id, username, purpose, data) VALUES (?, ?, ?, ?) ON CONFLICT (pool_id, username, purpose) DO UPDATE SET data = excluded.data",
+                     [.text(code.poolId), .text(code.username), .text(code.purpose.rawValue), data])
     }
 
     public func code(poolId: String, username: String, purpose: CodePurpose) async throws -> VerificationCode? {

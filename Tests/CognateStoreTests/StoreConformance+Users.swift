@@ -59,6 +59,36 @@ extension StoreConformance {
         }
     }
 
+    @Test("a new user is written with its code and messages, or none of them is", arguments: Backend.all)
+    func userWithCodeAndMessages(_ backend: Backend) async throws {
+        try await backend.run { store in
+            let outbox = try #require(store as? any OutboxStore)
+            func message(_ id: String) -> OutboxEntry { OutboxEntry(id: id, poolId: "p1", payload: [1, 2], createdAt: 1, nextAttemptAt: 1) }
+            let alice = Fixture.user("p1", "alice", email: "alice@example.com", status: .unconfirmed)
+            let code = Fixture.code("p1", "alice", .signUp)
+            try await store.createUser(alice, code: code, messages: [message("m1")])
+            #expect(try await store.user(poolId: "p1", usernameKey: "alice") == alice)
+            #expect(try await store.code(poolId: "p1", username: "alice", purpose: .signUp) == code)
+            #expect(try await outbox.claimOutbox(now: 10, lease: 60, limit: 10).map(\.id) == ["m1"])
+
+            // The username is taken: the second sign-up's code and message are not written.
+            await #expect(throws: StoreConflict.alreadyExists) {
+                try await store.createUser(Fixture.user("p1", "ALICE", email: "twin@example.com"), code: Fixture.code("p1", "ALICE", .signUp), messages: [message("m2")])
+            }
+            #expect(try await store.code(poolId: "p1", username: "ALICE", purpose: .signUp) == nil)
+            #expect(try await outbox.claimOutbox(now: 10, lease: 60, limit: 10).isEmpty)
+
+            // The message cannot be written (its id is taken): neither are the user and the code.
+            await #expect(throws: (any Error).self) {
+                try await store.createUser(Fixture.user("p1", "bob", email: "bob@example.com"), code: Fixture.code("p1", "bob", .signUp), messages: [message("m1")])
+            }
+            #expect(try await store.user(poolId: "p1", usernameKey: "bob") == nil)
+            #expect(try await store.user(poolId: "p1", aliasAttribute: "email", value: "bob@example.com") == nil)
+            #expect(try await store.code(poolId: "p1", username: "bob", purpose: .signUp) == nil)
+            #expect(try await store.userCount(poolId: "p1") == 1)
+        }
+    }
+
     @Test("a taken alias is refused with its attribute and nothing is written", arguments: Backend.all)
     func duplicateAlias(_ backend: Backend) async throws {
         try await backend.run { store in

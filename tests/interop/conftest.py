@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import signal
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import jwt
@@ -21,12 +22,14 @@ from interop_helpers import (
     ARTIFACTS,
     LIVE_SERVERS,
     CognateServer,
+    Node,
     Outbox,
     PoolCtx,
     make_boto_client,
     secret_hash,
     unique,
 )
+from postgres_helpers import Database, admin_url
 
 
 @pytest.fixture(scope="session")
@@ -157,6 +160,36 @@ def server_factory(tmp_path):
                 srv.kill()
             except Exception:
                 pass
+
+
+@pytest.fixture
+def postgres_database():
+    """A new, empty PostgreSQL database of the test's own (dropped afterwards); skipped without
+    COGNATE_TEST_POSTGRES_URL, failed on CI."""
+    db = Database(admin_url())
+    yield db
+    db.drop()
+
+
+# The key and public URL every node of a test's deployment shares: nodes behind one address
+# issue tokens with one issuer, and read each other's sealed secrets.
+CLUSTER_MASTER_KEY = "5e" * 32
+CLUSTER_PUBLIC_URL = "http://cognate.example"
+
+
+@pytest.fixture
+def start_nodes(server_factory, tmp_path):
+    """start_nodes(n, database_url, extra_args=()) -> [Node]: n nodes on one database, started
+    at once, with one master key and one public URL (each with a data dir of its own)."""
+
+    def start(n: int, database_url: str, extra_args=()) -> list[Node]:
+        args = ["--database-url", database_url, "--public-url", CLUSTER_PUBLIC_URL, *extra_args]
+        env = {"COGNATE_MASTER_KEY": CLUSTER_MASTER_KEY}
+        with ThreadPoolExecutor(max_workers=n) as ex:
+            servers = list(ex.map(lambda i: server_factory(extra_args=args, env=env), range(n)))
+        return [Node(s) for s in servers]
+
+    return start
 
 
 @pytest.hookimpl(hookwrapper=True)

@@ -327,7 +327,21 @@ class CognateServer:
         return "\n".join(text.splitlines()[-lines:])
 
 
-def make_boto_client(endpoint: str, region: str = REGION, *, validate: bool = True):
+class Node:
+    """One node of a deployment: its process, a boto3 client on it, and its dev outbox (which
+    holds only the messages this process queued)."""
+
+    def __init__(self, server: CognateServer):
+        self.server = server
+        self.endpoint = server.endpoint
+        self.cognito = make_boto_client(server.endpoint)
+        self.outbox = Outbox(server.endpoint)
+
+    def __repr__(self) -> str:
+        return f"Node({self.endpoint})"
+
+
+def make_boto_client(endpoint: str, region: str = REGION, *, validate: bool = True, read_timeout: float = 60):
     # A fresh session per client: boto3's default session is not thread-safe.
     session = boto3.session.Session()
     return session.client(
@@ -339,7 +353,7 @@ def make_boto_client(endpoint: str, region: str = REGION, *, validate: bool = Tr
         config=Config(
             retries={"total_max_attempts": 1, "mode": "standard"},
             connect_timeout=10,
-            read_timeout=60,
+            read_timeout=read_timeout,
             max_pool_connections=32,
             parameter_validation=validate,
         ),

@@ -4,6 +4,28 @@
 /// that caused it. It throws only when the message could not be kept.
 public protocol MessageDelivery: Sendable {
     func enqueue(_ message: OutboundMessage) async throws
+    /// `messages` as outbox rows, for the caller to write in the same transaction as the change
+    /// that sends them (a new user and its code), so that both are kept or neither is; the
+    /// caller runs `committed` once that transaction has committed. A delivery without an
+    /// outbox gives no rows, and sends the messages in `committed`.
+    func stage(_ messages: [OutboundMessage]) throws -> StagedMessages
+}
+
+extension MessageDelivery {
+    public func stage(_ messages: [OutboundMessage]) throws -> StagedMessages {
+        StagedMessages(entries: []) { for m in messages { try await self.enqueue(m) } }
+    }
+}
+
+/// Outbox rows to write with a change, and what to do once they are committed.
+public struct StagedMessages: Sendable {
+    public var entries: [OutboxEntry]
+    public var committed: @Sendable () async throws -> Void
+
+    public init(entries: [OutboxEntry], committed: @escaping @Sendable () async throws -> Void) {
+        self.entries = entries
+        self.committed = committed
+    }
 }
 
 /// The outbox table: sealed messages waiting to be sent. Claiming happens in one transaction, so

@@ -41,8 +41,10 @@ public protocol ClientStore: Sendable {
 }
 
 public protocol UserStore: Sendable {
-    /// Throws `StoreConflict.alreadyExists` for a taken username key, `.aliasTaken` for a taken alias.
-    func createUser(_ user: User) async throws
+    /// A new user, with the code and the outbox rows of the messages its creation sends, in one
+    /// transaction: all of them are written or none is. Throws `StoreConflict.alreadyExists`
+    /// for a taken username key, `.aliasTaken` for a taken alias.
+    func createUser(_ user: User, code: VerificationCode?, messages: [OutboxEntry]) async throws
     func user(poolId: String, usernameKey: String) async throws -> User?
     func user(poolId: String, aliasAttribute: String, value: String) async throws -> User?
     /// Runs `body` on the current user inside a transaction and saves the result (with its index).
@@ -52,6 +54,12 @@ public protocol UserStore: Sendable {
     /// Users whose search key `attribute` equals `value` (or starts with it when `prefix`), ordered
     /// by (value, username), after the cursor: each with its `listingJSON()` as of its last write.
     func searchUsers(poolId: String, attribute: String, value: String, prefix: Bool, after: SearchCursor?, limit: Int) async throws -> [ListedUser]
+}
+
+extension UserStore {
+    public func createUser(_ user: User) async throws {
+        try await createUser(user, code: nil, messages: [])
+    }
 }
 
 /// Where a ListUsers page ended.

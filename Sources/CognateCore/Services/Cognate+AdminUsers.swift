@@ -39,8 +39,7 @@ extension Cognate {
         )
         let messages = input.messageAction == "SUPPRESS" ? [] :
             try await composeInvitations(user, password: password, pool: pool, mediums: input.desiredDeliveryMediums, clientMetadata: input.clientMetadata)
-        try await insertUser(user, pool: pool, existsMessage: "User account already exists")
-        for m in messages { try await deps.delivery.enqueue(m) }
+        try await insertUser(user, pool: pool, existsMessage: "User account already exists", messages: messages)
         return AdminCreateUserResponse(user: user.listed())
     }
 

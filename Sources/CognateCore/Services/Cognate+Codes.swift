@@ -30,11 +30,16 @@ extension Cognate {
     /// Stores `code`, replacing any earlier one for the same purpose; `sent` are the earlier
     /// sends of the last hour (`recentSends`).
     func storeCode(_ code: String, _ user: User, purpose: CodePurpose, sent: [Double] = []) async throws {
+        try await store.putCode(codeRecord(code, user, purpose: purpose, sent: sent))
+    }
+
+    /// What the store keeps of `code`: its hash, its expiry and when it was sent.
+    func codeRecord(_ code: String, _ user: User, purpose: CodePurpose, sent: [Double] = []) -> VerificationCode {
         let lifetime = Self.codeLifetime[purpose.rawValue] ?? 86400
-        try await store.putCode(VerificationCode(
+        return VerificationCode(
             poolId: user.poolId, username: user.username, purpose: purpose,
             codeHash: codeHash(code, user: user, purpose: purpose), expiresAt: now + lifetime, sentAt: sent + [now]
-        ))
+        )
     }
 
     /// When the user was sent codes for `purpose` in the last hour.

@@ -30,11 +30,10 @@ extension Cognate {
             pending = (code, message)
             details = deliveryDetails(target)
         }
-        try await insertUser(user, pool: pool, existsMessage: "User already exists")
-        if let pending {
-            try await storeCode(pending.code, user, purpose: .signUp)
-            try await deps.delivery.enqueue(pending.message)
-        }
+        try await insertUser(
+            user, pool: pool, existsMessage: "User already exists",
+            code: pending.map { codeRecord($0.code, user, purpose: .signUp) }, messages: pending.map { [$0.message] } ?? []
+        )
         if user.status == .confirmed {
             try await postConfirmation(user, pool: pool, source: "PostConfirmation_ConfirmSignUp", clientId: client.id, clientMetadata: input.clientMetadata) {
                 try await self.store.deleteUser(poolId: pool.id, username: username)

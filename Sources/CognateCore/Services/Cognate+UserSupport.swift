@@ -183,12 +183,16 @@ extension Cognate {
         return given
     }
 
-    /// Saves a new user, turning store conflicts into Cognito's errors.
-    func insertUser(_ user: User, pool: UserPool, existsMessage: String) async throws {
+    /// Saves a new user with the code and the messages its creation sends, all in one
+    /// transaction (a sign-up that fails or is cut off half-way leaves no user without its code,
+    /// or whose code was never queued), turning store conflicts into Cognito's errors.
+    func insertUser(_ user: User, pool: UserPool, existsMessage: String, code: VerificationCode? = nil, messages: [OutboundMessage] = []) async throws {
         var u = user
         Self.reindex(&u, pool: pool)
+        let staged = try deps.delivery.stage(messages)
         do {
-            try await store.createUser(u)
+            try await store.createUser(u, code: code, messages: staged.entries)
+            try await staged.committed()
         } catch StoreConflict.alreadyExists {
             throw CognitoError(.usernameExists, existsMessage)
         } catch StoreConflict.aliasTaken(let attr) {
