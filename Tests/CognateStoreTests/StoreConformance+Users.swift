@@ -1,4 +1,5 @@
 import CognateCore
+@testable import CognateStore
 import Testing
 
 // MARK: - Users
@@ -293,6 +294,36 @@ extension StoreConformance {
             #expect(try await store.user(poolId: "p1", usernameKey: user.index.usernameKey) == user)
             #expect(try await store.user(poolId: "p1", aliasAttribute: "email", value: "ünïcødé@example.com") == user)
             #expect(try await store.searchUsers(poolId: "p1", attribute: "name", value: "名前", prefix: true, after: nil, limit: 10).map(\.listing) == [user.listingJSON()])
+        }
+    }
+}
+
+// MARK: - Bulk import
+
+extension StoreConformance {
+    @Test("a bulk import writes every user with its aliases and search rows, across chunks, or none", arguments: Backend.all)
+    func bulkImport(_ backend: Backend) async throws {
+        try await backend.run { storage in
+            let store = try #require(storage as? SQLStore)
+            let count = SQLStore.importChunk * 2 + 7
+            let users = (0..<count).map { i in Fixture.user("p1", "user\(i)", email: "user\(i)@example.com", attributes: ["name": "N\(i)"]) }
+            try await store.importUsers(users)
+            #expect(try await store.userCount(poolId: "p1") == count)
+            for i in [0, SQLStore.importChunk - 1, SQLStore.importChunk, count - 1] {
+                #expect(try await store.user(poolId: "p1", usernameKey: "user\(i)") == users[i])
+                #expect(try await store.user(poolId: "p1", aliasAttribute: "email", value: "user\(i)@example.com")?.username == "user\(i)")
+                // Search values are stored folded, as the core indexes them.
+                #expect(try await store.searchUsers(poolId: "p1", attribute: "name", value: "n\(i)", prefix: false, after: nil, limit: 10).map(\.listing)
+                    == [users[i].listingJSON()])
+            }
+
+            // A batch with one taken username (in its second chunk) writes nothing at all.
+            var again = (0..<(SQLStore.importChunk + 3)).map { i in Fixture.user("p1", "new\(i)", email: "new\(i)@example.com") }
+            again.append(Fixture.user("p1", "user5", email: "other@example.com"))
+            await #expect(throws: StoreConflict.alreadyExists) { try await store.importUsers(again) }
+            #expect(try await store.userCount(poolId: "p1") == count)
+            #expect(try await store.user(poolId: "p1", usernameKey: "new0") == nil)
+            #expect(try await store.user(poolId: "p1", aliasAttribute: "email", value: "new0@example.com") == nil)
         }
     }
 }
