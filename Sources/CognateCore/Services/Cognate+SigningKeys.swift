@@ -3,8 +3,8 @@
 ///
 /// Several nodes share one database, and a rotation written by one of them (or by the CLI) is
 /// seen by the others through the database alone:
-/// - the JWKS reads the keys on every request, so a new key is published by every node as
-///   soon as it is stored;
+/// - the JWKS reads the keys when its copy is over `CoreConfig.jwksRefresh` (a second) old, so
+///   a new key is published by every node within a second of being stored;
 /// - a token naming a kid this process does not know re-reads them before it is refused;
 /// - signing uses a copy at most `CoreConfig.signingKeyRefresh` old, so a node may go on
 ///   signing with the superseded key that long after its successor activates. That is why a
@@ -64,9 +64,14 @@ extension Cognate {
     /// The public JWKS of a pool: every key not retired, pending ones included.
     public func jwks(poolId: String) async throws -> [PublicJWK] {
         guard let pool = try await store.pool(id: poolId) else { throw CognitoError.poolNotFound(poolId) }
-        // Read on every request, unlike signing and verification: each node must publish a key
-        // from the moment it is stored, before any node signs with it. Only new kids are unsealed.
-        return try await readSigningKeys(pool.id).ring.published(at: now).map(\.publicKey)
+        // From a copy at most `jwksRefresh` old (a second), unlike signing's minute: each node must
+        // publish a key almost as soon as it is stored, well before any node signs with it. Only
+        // new kids are unsealed.
+        let t = now
+        if let held = keyCache.get(pool.id), (0..<deps.config.jwksRefresh).contains(t - held.readAt) {
+            return held.ring.published(at: t).map(\.publicKey)
+        }
+        return try await readSigningKeys(pool.id).ring.published(at: t).map(\.publicKey)
     }
 
     /// The key that signs `purpose` tokens now, from a copy at most `signingKeyRefresh` old.

@@ -85,10 +85,14 @@ public struct CoreConfig: Sendable {
     /// after a rotated key activates this node may still sign with the one it supersedes. Must
     /// stay well below `Cognate.retirementMargin`.
     public var signingKeyRefresh: Double
+    /// Seconds a node serves the JWKS from its copy of a pool's keys: how long after a rotation
+    /// this node's JWKS may still lack the new key. A second: reading the keys on every JWKS
+    /// request doubled its cost, and a rotation's delay is minutes to a day.
+    public var jwksRefresh: Double
 
     public init(
         publicURL: String, cognitoIssuer: Bool = false, accountId: String = "000000000000", srpTimestampTolerance: Double = 15 * 60,
-        srpEphemeralBatch: Int = 32, signingKeyRefresh: Double = 60
+        srpEphemeralBatch: Int = 32, signingKeyRefresh: Double = 60, jwksRefresh: Double = 1
     ) {
         self.publicURL = publicURL
         self.cognitoIssuer = cognitoIssuer
@@ -96,6 +100,7 @@ public struct CoreConfig: Sendable {
         self.srpTimestampTolerance = srpTimestampTolerance
         self.srpEphemeralBatch = srpEphemeralBatch
         self.signingKeyRefresh = signingKeyRefresh
+        self.jwksRefresh = jwksRefresh
     }
 
     public func issuer(for pool: UserPool) -> String {
