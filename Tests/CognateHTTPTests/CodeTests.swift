@@ -34,6 +34,38 @@ struct CodeTests {
         }
     }
 
+    /// With an AccountRecoverySetting, the phone a user receives SMS MFA codes on is no recovery
+    /// medium: the reset goes to the e-mail address instead, and with SMS alone there is none.
+    @Test func aSecondFactorsPhoneIsNoRecoveryMedium() async throws {
+        let server = try await TestServer.make()
+        try await server.run { c in
+            let (pool, client, _) = try await c.poolAndClient(pool: [
+                "AccountRecoverySetting": ["RecoveryMechanisms": [["Name": "verified_phone_number", "Priority": 1], ["Name": "verified_email", "Priority": 2]]],
+            ])
+            _ = try await c.ok("SetUserPoolMfaConfig", [
+                "UserPoolId": pool, "MfaConfiguration": "OPTIONAL",
+                "SmsMfaConfiguration": ["SmsConfiguration": ["SnsCallerArn": "arn:aws:iam::123456789012:role/sms"]],
+            ])
+            try await c.user(pool, "pia", attributes: [
+                ["Name": "email", "Value": "pia@example.com"], ["Name": "email_verified", "Value": "true"],
+                ["Name": "phone_number", "Value": "+15555550101"], ["Name": "phone_number_verified", "Value": "true"],
+            ])
+            let before = try await c.ok("ForgotPassword", ["ClientId": client, "Username": "pia"])
+            #expect((before["CodeDeliveryDetails"] as? [String: Any])?["DeliveryMedium"] as? String == "SMS")
+
+            _ = try await c.ok("AdminSetUserMFAPreference", ["UserPoolId": pool, "Username": "pia", "SMSMfaSettings": ["Enabled": true]])
+            do {
+                let after = try await c.ok("ForgotPassword", ["ClientId": client, "Username": "pia"])
+                #expect((after["CodeDeliveryDetails"] as? [String: Any])?["DeliveryMedium"] as? String == "EMAIL")
+            }
+
+            // Without a verified e-mail address there is nothing left to send the code to.
+            _ = try await c.ok("AdminUpdateUserAttributes", ["UserPoolId": pool, "Username": "pia", "UserAttributes": [["Name": "email_verified", "Value": "false"]]])
+            let none = try await c.call("ForgotPassword", ["ClientId": client, "Username": "pia"])
+            #expect(none.errorType == "InvalidParameterException")
+        }
+    }
+
     /// Guesses sent together are each counted before they are compared: no more than five get
     /// an answer about the code, the rest are over the limit, and then so is the right code.
     @Test func guessesSentAtOnceGetNoMoreThanFiveTries() async throws {

@@ -162,7 +162,10 @@ extension Cognate {
         return ForgotPasswordResponse(codeDeliveryDetails: deliveryDetails(target))
     }
 
-    /// Sends a password-reset code to the first verified recovery medium.
+    /// Sends a password-reset code to the first verified recovery medium. With the pool's
+    /// AccountRecoverySetting, a medium that is also one of the user's second factors does not
+    /// qualify (phone_number with SMS MFA on, email with email MFA on): a stolen phone or inbox
+    /// must not give both the reset and the second factor (CreateUserPool's AccountRecoverySetting).
     func sendRecoveryCode(_ user: User, pool: UserPool, kind: String, clientId: String?, clientMetadata: [String: String]?) async throws -> DeliveryTarget {
         let order = (pool.type.accountRecoverySetting?.recoveryMechanisms ?? [])
             .sorted { $0.priority < $1.priority }
@@ -173,7 +176,11 @@ extension Cognate {
                 default: nil
                 }
             }
-        let preferred = (order.isEmpty ? ["email", "phone_number"] : order).filter { user.attributeBool($0 + "_verified") }
+        let secondFactors = Set(user.mfa?.enabled ?? []).union(user.mfa?.legacySMS == true ? [.sms] : [])
+        let qualifying = order.filter { medium in
+            !(medium == "phone_number" && secondFactors.contains(.sms)) && !(medium == "email" && secondFactors.contains(.email))
+        }
+        let preferred = (order.isEmpty ? ["email", "phone_number"] : qualifying).filter { user.attributeBool($0 + "_verified") }
         guard let target = deliveryTarget(user, preferred: preferred) else {
             throw CognitoError.noRecoveryTarget
         }
