@@ -102,7 +102,7 @@ public struct Bootstrap {
     /// that such a node does not store a session key under the wrong master key.
     static func checkedSessionKey(_ store: SQLStore, atRest: AESGCMBox, random: OpenSSLRandom) async throws -> [UInt8] {
         if let pool = try await store.listPools(after: nil, limit: 1).first, let key = try await store.signingKeys(poolId: pool.id).first {
-            _ = try atRest.open(key.sealedPrivateKey, aad: Array("key:\(pool.id)".utf8))
+            _ = try atRest.open(key.sealedPrivateKey, aad: Cognate.keyAAD(pool.id))
         }
         let aad = Array("session-key".utf8)
         let sealed = try await store.setting("session-key", orInsert: try atRest.seal(random.bytes(count: 32), aad: aad))

@@ -16,7 +16,7 @@ struct Keys: AsyncParsableCommand {
 
     struct Rotate: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Add a new ID and access key: published at once by every node, signing after --delay.",
+            abstract: "Add a new ID and access key: published by every node within a second, signing after --delay.",
             discussion: """
                 The keys they supersede stay published until every token they signed has expired (the pool's \
                 longest ID or access token lifetime, plus five minutes, after the new keys activate), then \
@@ -41,8 +41,8 @@ struct Keys: AsyncParsableCommand {
             }
             if json { return KeysOutput.json(pool: pool, keys) }
             let activates = keys.filter { $0.generation == keys.map(\.generation).max() }.first?.activatesAt ?? 0
-            print("New signing keys for \(pool): published now, signing from \(KeysOutput.time(activates)).")
-            print("Running nodes read them from the database: their JWKS lists them at once, and each signs with them at most a minute after that time.")
+            print("New signing keys for \(pool): published now (every node within a second), signing from \(KeysOutput.time(activates)).")
+            print("Running nodes read them from the database: their JWKS lists them within a second, and each signs with them at most a minute after that time.")
             print("")
             KeysOutput.table(keys)
         }

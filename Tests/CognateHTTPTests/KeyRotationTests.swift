@@ -8,6 +8,16 @@ import Testing
 @Suite struct KeyRotationTests {
     static func kid(_ token: String) -> String? { JWT.parse(token)?.kid }
 
+    /// `count` servers on one SQLite file in a new folder, as nodes on one database, sharing `clock`.
+    static func nodesOnOneFile(_ count: Int, clock: ManualClock) async throws -> (dir: URL, [TestServer]) {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("cognate-rotation-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let database = dir.appendingPathComponent("cognate.sqlite").path
+        var nodes: [TestServer] = []
+        for _ in 0..<count { nodes.append(try await TestServer.make(database: database, dataDirectory: dir.path, clock: clock)) }
+        return (dir, nodes)
+    }
+
     static func jwksKids(_ c: TestServer.Client, _ pool: String) async throws -> Set<String> {
         let keys = try #require(try await c.get("/\(pool)/.well-known/jwks.json")["keys"] as? [[String: Any]])
         return Set(keys.compactMap { $0["kid"] as? String })
@@ -80,14 +90,10 @@ import Testing
     }
 
     @Test func otherNodesSeeARotationWithoutARestart() async throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("cognate-rotation-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let database = dir.appendingPathComponent("cognate.sqlite").path
         let clock = ManualClock()
-        let a = try await TestServer.make(database: database, dataDirectory: dir.path, clock: clock)
-        let b = try await TestServer.make(database: database, dataDirectory: dir.path, clock: clock)
-        let late = try await TestServer.make(database: database, dataDirectory: dir.path, clock: clock)
+        let (dir, nodes) = try await Self.nodesOnOneFile(3, clock: clock)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let (a, b, late) = (nodes[0], nodes[1], nodes[2])
 
         let (pool, client, _) = try await a.run { c in try await c.poolAndClient() }
         try await a.run { c in try await c.user(pool, "bob") }
@@ -125,13 +131,10 @@ import Testing
     }
 
     @Test func aNewKeyIsInEveryNodesJWKSWithinASecond() async throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("cognate-rotation-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let database = dir.appendingPathComponent("cognate.sqlite").path
         let clock = ManualClock()
-        let a = try await TestServer.make(database: database, dataDirectory: dir.path, clock: clock)
-        let b = try await TestServer.make(database: database, dataDirectory: dir.path, clock: clock)
+        let (dir, nodes) = try await Self.nodesOnOneFile(2, clock: clock)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let (a, b) = (nodes[0], nodes[1])
         let pool = try await a.run { c in try await c.poolAndClient().pool }
         let first = try await b.run { c in try await Self.jwksKids(c, pool) }
 

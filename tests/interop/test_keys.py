@@ -13,9 +13,7 @@ import json
 import os
 import sqlite3
 import subprocess
-import urllib.parse
 import time
-import uuid
 
 import jwt
 import pytest
@@ -192,15 +190,10 @@ def test_a_database_without_the_session_key_is_checked_on_its_signing_keys(serve
 
 
 @pytest.fixture
-def postgres_url():
-    admin = os.environ.get("COGNATE_TEST_POSTGRES_URL")
-    if not admin:
-        pytest.skip("COGNATE_TEST_POSTGRES_URL is not set (scripts/test starts a throwaway PostgreSQL)")
-    name = "cognate_keys_" + uuid.uuid4().hex[:12]
-    subprocess.run(["psql", admin, "-qc", f"CREATE DATABASE {name}"], check=True, capture_output=True, timeout=60)
-    parts = urllib.parse.urlsplit(admin)
-    yield urllib.parse.urlunsplit(parts._replace(path="/" + name))
-    subprocess.run(["psql", admin, "-qc", f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"], capture_output=True, timeout=60)
+def postgres_url(postgres_database):
+    """A database of the test's own, from the suite's shared fixture (skipped without
+    COGNATE_TEST_POSTGRES_URL, failed on CI)."""
+    return postgres_database.url
 
 
 def test_postgres_nodes_share_a_rotation_and_refuse_another_master_key(server_factory, tmp_path, postgres_url):

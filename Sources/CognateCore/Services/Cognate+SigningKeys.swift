@@ -68,21 +68,13 @@ extension Cognate {
         // publish a key almost as soon as it is stored, well before any node signs with it. Only
         // new kids are unsealed.
         let t = now
-        if let held = keyCache.get(pool.id), (0..<deps.config.jwksRefresh).contains(t - held.readAt) {
-            return held.ring.published(at: t).map(\.publicKey)
-        }
-        return try await readSigningKeys(pool.id).ring.published(at: t).map(\.publicKey)
+        return try await signingKeys(pool.id, readWithin: deps.config.jwksRefresh, at: t).ring.published(at: t).map(\.publicKey)
     }
 
     /// The key that signs `purpose` tokens now, from a copy at most `signingKeyRefresh` old.
     func signingKey(_ purpose: KeyPurpose, _ pool: UserPool) async throws -> SigningKeyCache.Entry {
         let t = now
-        let current: SigningKeyCache.Snapshot
-        if let held = keyCache.get(pool.id), (0..<deps.config.signingKeyRefresh).contains(t - held.readAt) {
-            current = held
-        } else {
-            current = try await readSigningKeys(pool.id)
-        }
+        let current = try await signingKeys(pool.id, readWithin: deps.config.signingKeyRefresh, at: t)
         guard let key = current.ring.signingKey(purpose, at: t), let entry = current.entry(kid: key.kid) else {
             throw CognitoError(.internalError, "The user pool has no signing key.")
         }
@@ -99,6 +91,13 @@ extension Cognate {
         guard let entry else { return nil }
         guard entry.key.purpose == purpose, !SigningKeyRing.isRetired(entry.key, at: t) else { return nil }
         return entry.key
+    }
+
+    /// This process's copy of the pool's keys if it was read less than `window` seconds ago,
+    /// else a fresh read.
+    func signingKeys(_ poolId: String, readWithin window: Double, at t: Double) async throws -> SigningKeyCache.Snapshot {
+        if let held = keyCache.get(poolId), (0..<window).contains(t - held.readAt) { return held }
+        return try await readSigningKeys(poolId)
     }
 
     /// Reads the pool's keys into this process's copy, unsealing only kids it has not seen.
@@ -145,5 +144,6 @@ extension Cognate {
         }
     }
 
-    static func keyAAD(_ poolId: String) -> [UInt8] { Array("key:\(poolId)".utf8) }
+    /// What a pool's sealed private keys are bound to (also checked at start-up, `Bootstrap`).
+    public static func keyAAD(_ poolId: String) -> [UInt8] { Array("key:\(poolId)".utf8) }
 }
